@@ -1,0 +1,91 @@
+# Klantcontact-check. The two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed
+
+export ACTION_PORT ?= 5055
+export RASA_PORT ?= 5005
+export RASA_HOST ?= 127.0.0.1
+export WEB_PORT ?= 8000
+export KC_VAR_DIR ?= var
+export KC_TRACKER_DB ?= $(KC_VAR_DIR)/tracker.db
+export KC_SPACY_DIR ?= $(KC_VAR_DIR)/spacy-nl
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+MODEL := models/klantcontact.tar.gz
+NLP_STAMP := $(KC_SPACY_DIR)/klantcontact-pipeline.json
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+.PHONY: help install run shell test lint format validate unit train test-stories nlu-heldout e2e clean
+
+help:
+	@echo "make run     install what is missing, train if needed, start the bot"
+	@echo "make test    install, lint, validate, unit tests, train, story tests, NLU gate, e2e"
+	@echo "make shell   chat with the bot in the terminal"
+	@echo "make lint    ruff check and format check; make format fixes formatting"
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@if [ ! -x "$(PY)" ]; then \
+	  PYTHON310="$$(scripts/find-python.sh)" || exit 1; \
+	  echo "Creating $(VENV) with $$PYTHON310"; \
+	  "$$PYTHON310" -m venv "$(VENV)"; \
+	fi
+	$(PIP) install --quiet --upgrade "pip==24.3.1" "setuptools==70.3.0" "wheel==0.45.1"
+	$(PIP) install --quiet -c constraints.txt -e ".[dev]"
+	@scripts/install-spacy-model.sh "$(PIP)"
+	@touch $@
+
+install: $(INSTALLED)
+
+$(NLP_STAMP): $(INSTALLED) bot/nlp.py
+	$(PY) -m bot nlp build
+
+$(MODEL): $(INSTALLED) $(NLP_STAMP) $(TRAIN_INPUTS)
+	$(RASA) train --fixed-model-name klantcontact --out models
+
+train: $(MODEL)
+
+run: $(MODEL)
+	@VENV=$(VENV) MODEL=$(MODEL) scripts/run.sh
+
+shell: $(MODEL)
+	@VENV=$(VENV) MODEL=$(MODEL) scripts/shell.sh
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+validate: $(INSTALLED) $(NLP_STAMP)
+	$(PY) -m bot check-content
+	$(RASA) data validate --fail-on-warnings
+
+unit: $(INSTALLED)
+	$(PY) -m pytest -q
+
+test-stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories \
+	  --fail-on-prediction-errors --out results/core
+
+nlu-heldout: $(MODEL)
+	$(RASA) test nlu --model $(MODEL) --nlu tests/data/nlu_heldout.yml --out results/nlu
+	$(PY) scripts/check_nlu_accuracy.py results/nlu/intent_report.json --minimum 0.90
+
+e2e: $(MODEL)
+	$(PY) -m pytest -q -m e2e tests/e2e
+
+test: lint validate unit train test-stories nlu-heldout e2e
+	@echo "All checks passed."
+
+clean:
+	rm -rf models results .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Thin Rasa SDK actions: read the tracker, call ``bot``, return events."""

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.state import SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS
+from bot import runtime
+
+
+class ActionDeleteData(Action):
+    """Delete the stored results of this sender (after they confirmed)."""
+
+    def name(self) -> str:
+        return "action_delete_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        runtime.store().delete_person(runtime.person_for(tracker.sender_id))
+        dispatcher.utter_message(response="utter_data_deleted")
+        return [
+            SlotSet(SLOT_ANSWERS, {}),
+            SlotSet(SLOT_ANSWER, None),
+            SlotSet(SLOT_ASSESSMENT_ID, None),
+            SlotSet(SLOT_STATUS, None),
+        ]

@@ -1,0 +1,37 @@
+"""Reading the check's state from a tracker, shared by the actions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.assessment import Assessment, Question
+from bot.flow import open_question
+
+SLOT_ANSWERS = "answers"
+SLOT_ANSWER = "assessment_answer"
+SLOT_ASSESSMENT_ID = "assessment_id"
+SLOT_STATUS = "check_status"
+FORM_NAME = "assessment_form"
+
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_PAUSED = "paused"
+STATUS_DONE = "done"
+
+
+def answers_of(tracker: Tracker) -> dict[str, str]:
+    """The answers so far; anything that is not a text-to-text mapping is ignored."""
+    value: Any = tracker.get_slot(SLOT_ANSWERS)
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+
+
+def current_question(assessment: Assessment, tracker: Tracker) -> Question | None:
+    return open_question(assessment, answers_of(tracker))
+
+
+def new_assessment_id() -> str:
+    return uuid.uuid4().hex

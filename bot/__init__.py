@@ -1,0 +1,1 @@
+"""Klantcontact-check: the assessment, scoring, content and storage behind the bot."""

@@ -1,0 +1,150 @@
+"""Command line for operators and advisers: ``python -m bot COMMAND``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot.assessment import QUESTIONS_FILE, ContentError, load_assessment
+from bot.config import get_settings
+
+
+@click.group(
+    help="""Klantcontact-check: tools around the chatbot.
+
+\b
+Examples:
+  python -m bot results --sender 3f2a9c --json
+  python -m bot delete --sender 3f2a9c
+  python -m bot check-content
+  python -m bot nlp build
+"""
+)
+def cli() -> None:
+    pass
+
+
+@cli.command(
+    help="""Print the stored result of a sender (the channel's sender id).
+
+Exits with status 1 when nothing is stored for that sender.
+
+\b
+Example:
+  python -m bot results --sender 3f2a9c --json
+"""
+)
+@click.option("--sender", required=True, help="Sender id as the channel knows it.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def results(sender: str, as_json: bool) -> None:
+    from bot.runtime import person_for, store
+
+    stored = store().latest(person_for(sender))
+    if stored is None:
+        click.echo(f"No stored result for sender {sender!r}.", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(stored.as_json(), indent=2, sort_keys=True))
+        return
+    state = "completed" if stored.completed else "not completed"
+    click.echo(f"Assessment {stored.assessment_id} ({state}), started {stored.started_at}")
+    if stored.scores:
+        for group, value in stored.scores.items():
+            click.echo(f"  {group:<14} {value:>3}")
+        click.echo(f"  {'overall':<14} {stored.overall:>3}")
+    click.echo(f"  answers: {len(stored.answers)}")
+
+
+@cli.command(
+    help="""Delete everything stored for a sender in the results database.
+
+\b
+Example:
+  python -m bot delete --sender 3f2a9c
+"""
+)
+@click.option("--sender", required=True, help="Sender id as the channel knows it.")
+def delete(sender: str) -> None:
+    from bot.runtime import person_for, store
+
+    count = store().delete_person(person_for(sender))
+    click.echo(f"Deleted {count} assessment(s) for sender {sender!r}.")
+
+
+@cli.command(
+    "check-content",
+    help="""Validate a questions file and print a summary.
+
+\b
+Example:
+  python -m bot check-content bot/content/questions.yml
+""",
+)
+@click.argument("path", required=False, type=click.Path(path_type=Path), default=QUESTIONS_FILE)
+def check_content(path: Path) -> None:
+    try:
+        assessment = load_assessment(path)
+    except ContentError as exc:
+        click.echo(f"Content error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{path}: OK - {len(assessment.intake)} intake questions, "
+        f"{len(assessment.scored_questions)} scored questions in {len(assessment.groups)} groups."
+    )
+
+
+@cli.group(help="The Dutch spaCy pipeline used by Rasa.")
+def nlp() -> None:
+    pass
+
+
+@nlp.command(
+    "build",
+    help="""Build the spaCy pipeline into KC_SPACY_DIR (default var/spacy-nl).
+
+Uses nl_core_news_sm when installed, else the built-in Dutch fallback.
+
+\b
+Example:
+  python -m bot nlp build
+""",
+)
+@click.option("--target", type=click.Path(path_type=Path), default=None)
+def nlp_build(target: Path | None) -> None:
+    from bot.nlp import FALLBACK_WARNING, build_pipeline
+
+    target = target or get_settings().spacy_dir
+    source = build_pipeline(target)
+    click.echo(f"spaCy pipeline written to {target} (source: {source}).")
+    if source == "fallback":
+        click.echo(FALLBACK_WARNING, err=True)
+
+
+@nlp.command(
+    "status",
+    help="""Say which spaCy pipeline is built; exit 1 when none is.
+
+\b
+Example:
+  python -m bot nlp status
+""",
+)
+@click.option("--target", type=click.Path(path_type=Path), default=None)
+def nlp_status(target: Path | None) -> None:
+    from bot.nlp import FALLBACK_WARNING, pipeline_source
+
+    target = target or get_settings().spacy_dir
+    source = pipeline_source(target)
+    if source is None:
+        click.echo(f"No spaCy pipeline in {target}; run `python -m bot nlp build`.", err=True)
+        sys.exit(1)
+    click.echo(f"spaCy pipeline in {target}: {source}")
+    if source == "fallback":
+        click.echo(FALLBACK_WARNING, err=True)
+
+
+def main() -> None:
+    cli(prog_name="python -m bot")

@@ -1,0 +1,136 @@
+"""The bot's Dutch messages built from content and scores (no Rasa here).
+
+Channels get plain data: a text and buttons with a title and a payload. The
+payload carries the question id, so a tap on an old button is recognised.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.assessment import Assessment, Option, Question
+from bot.flow import progress
+from bot.scoring import Result
+
+CHOICE_ENTITY = "choice"
+ANSWER_INTENT = "inform"
+RESULT_TYPE = "assessment_result"
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+    def as_buttons(self) -> list[dict[str, str]]:
+        return [{"title": b.title, "payload": b.payload} for b in self.buttons]
+
+
+def choice_value(question: Question, option: Option) -> str:
+    return f"{question.id}:{option.id}"
+
+
+def choice_payload(question: Question, option: Option) -> str:
+    entities = json.dumps({CHOICE_ENTITY: choice_value(question, option)}, ensure_ascii=False)
+    return f"/{ANSWER_INTENT}{entities}"
+
+
+def parse_choice(value: Any) -> tuple[str, str] | None:
+    """Split a button's ``question:option`` value; None when it is not one."""
+    if not isinstance(value, str) or value.count(":") != 1:
+        return None
+    question_id, option_id = value.split(":")
+    return (question_id, option_id) if question_id and option_id else None
+
+
+def question_message(assessment: Assessment, question: Question) -> BotMessage:
+    lines = []
+    position = progress(assessment, question)
+    if position is not None:
+        lines.append(f"Vraag {position[0]} van {position[1]}")
+    lines.append(question.text)
+    if question.prompt:
+        lines.append(question.prompt)
+    buttons = tuple(Button(o.label, choice_payload(question, o)) for o in question.options)
+    return BotMessage("\n".join(lines), buttons)
+
+
+def hint_message(question: Question, ambiguous: bool) -> str:
+    start = (
+        "Je antwoord past bij meer dan één keuze."
+        if ambiguous
+        else "Sorry, dat antwoord begrijp ik niet."
+    )
+    return f"{start} {question.hint}"
+
+
+def confirm_typed_message(option: Option, free_text: bool) -> str:
+    if free_text:
+        return f"Dank je. Ik noteer: {option.label.lower()}."
+    return f"Ik noteer: {option.label}."
+
+
+def why_message(assessment: Assessment, question: Question) -> str:
+    if question.why:
+        return question.why
+    if question.group_id:
+        group = assessment.group(question.group_id)
+        return f"Deze vraag hoort bij '{group.name}'. {group.why}"
+    return "Met deze vraag leer ik je beter kennen, zodat het advies bij je past."
+
+
+def result_text(assessment: Assessment, result: Result, related_work: str | None) -> str:
+    names = {g.id: g for g in assessment.groups}
+    lines = [
+        "Klaar! Dit is je uitslag.",
+        f"{result.band.overall_words} Je score is {result.overall} van de 100.",
+        "",
+        "Per onderdeel:",
+    ]
+    for group in assessment.groups:
+        score = result.scores[group.id]
+        lines.append(f"- {group.name}: {score} ({result.group_band(group.id).group_words})")
+    strong = " en ".join(names[g].short for g in result.strengths)
+    lines += ["", f"Hier ben je sterk in: {strong}. {names[result.strengths[0]].strength}"]
+    grow = " en ".join(names[g].short for g in result.develop[:2])
+    lines.append(f"Hier kun je nog in groeien: {grow}. {names[result.develop[0]].develop}")
+    if related_work:
+        lines.append(
+            f"Je werkte in: {related_work.lower()}. Dat werk lijkt op klantcontact. "
+            "Veel van wat je daar deed, kun je meenemen."
+        )
+    lines += [
+        "",
+        "Let op: dit is een verkenning, geen test of sollicitatie. "
+        "Wil je verder praten? Een adviseur van UWV helpt je graag.",
+    ]
+    return "\n".join(lines)
+
+
+def result_payload(result: Result, routes: list[str] | None = None) -> dict[str, Any]:
+    """The fixed custom message that channels and tests rely on."""
+    return {
+        "type": RESULT_TYPE,
+        "scores": dict(result.scores),
+        "overall": result.overall,
+        "routes": list(routes or []),
+        "completed": True,
+    }
+
+
+def related_work_label(assessment: Assessment, answers: Mapping[str, str]) -> str | None:
+    """The label of the person's former work when it is related to klantcontact."""
+    for question in assessment.intake:
+        option = question.option(answers.get(question.id, ""))
+        if option is not None and option.related and option.id != "klantcontact":
+            return option.label
+    return None

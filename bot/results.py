@@ -1,0 +1,48 @@
+"""Saving a finished check: the answers with their points and the scores."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from bot.assessment import Assessment
+from bot.scoring import Result
+from bot.store import ResultsStore, StoreError
+
+logger = logging.getLogger(__name__)
+
+
+def answers_with_points(
+    assessment: Assessment, answers: Mapping[str, str]
+) -> dict[str, tuple[str, int | None]]:
+    out: dict[str, tuple[str, int | None]] = {}
+    for question in assessment.questions:
+        option = question.option(answers.get(question.id, ""))
+        if option is not None:
+            out[question.id] = (option.id, option.points)
+    return out
+
+
+def save_result(
+    store: ResultsStore,
+    assessment: Assessment,
+    assessment_id: str,
+    person: str,
+    answers: Mapping[str, str],
+    result: Result,
+    routes: list[str],
+) -> bool:
+    """Store the complete check in one go; returns False (and logs) if the store failed."""
+    try:
+        store.start_assessment(assessment_id, person, assessment.version)
+        store.complete(
+            assessment_id,
+            result.scores,
+            result.overall,
+            routes,
+            answers_with_points(assessment, answers),
+        )
+    except StoreError:
+        logger.exception("could not store the result of assessment %s", assessment_id)
+        return False
+    return True

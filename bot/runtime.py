@@ -1,0 +1,45 @@
+"""Shared, lazily created objects for the running bot (content, store, key).
+
+Actions call these instead of building their own, so the content is parsed
+once per process and nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.assessment import Assessment, load_assessment
+from bot.config import get_settings
+from bot.identity import load_or_create_key, pseudonym
+from bot.store import ResultsStore
+
+
+@lru_cache(maxsize=1)
+def assessment() -> Assessment:
+    return load_assessment()
+
+
+@lru_cache(maxsize=1)
+def store() -> ResultsStore:
+    return ResultsStore(get_settings().results_db)
+
+
+@lru_cache(maxsize=1)
+def _identity_key() -> bytes:
+    settings = get_settings()
+    return load_or_create_key(settings.identity_key, settings.identity_key_file)
+
+
+def person_for(sender_id: str) -> str:
+    """The pseudonym under which this sender's results are stored."""
+    return pseudonym(sender_id, _identity_key())
+
+
+def reset() -> None:
+    """Forget cached objects, so that changed settings take effect (used by tests)."""
+    from bot.config import get_settings
+
+    if store.cache_info().currsize:
+        store().close()
+    for cached in (assessment, store, _identity_key, get_settings):
+        cached.cache_clear()

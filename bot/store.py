@@ -1,0 +1,268 @@
+"""The results store: the only module that talks to the results database.
+
+SQLite through sqlite-utils. A person appears only as a pseudonym (see
+``bot.identity``). Rows are written only for people who gave consent; each
+answer is written when it is given, so a paused check is not lost.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+BUSY_TIMEOUT_SECONDS = 10.0
+SCHEMA_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """The results database could not be read or written."""
+
+
+class UnknownAssessment(StoreError):
+    """An answer or result refers to an assessment that was never started."""
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """One assessment as stored, in the shape the CLI prints."""
+
+    assessment_id: str
+    started_at: str
+    consent_at: str | None
+    completed_at: str | None
+    scores: dict[str, int] | None
+    overall: int | None
+    routes: list[str]
+    answers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "assessment_id": self.assessment_id,
+            "started_at": self.started_at,
+            "consent_at": self.consent_at,
+            "completed_at": self.completed_at,
+            "completed": self.completed,
+            "scores": self.scores,
+            "overall": self.overall,
+            "routes": self.routes,
+            "answers": self.answers,
+        }
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class ResultsStore:
+    """Assessments and answers, keyed by assessment id and person pseudonym."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._db: sqlite_utils.Database | None = None
+
+    @classmethod
+    def in_memory(cls) -> ResultsStore:
+        store = cls(":memory:")
+        store._db = sqlite_utils.Database(memory=True)
+        store._ensure_schema(store._db)
+        return store
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            db = sqlite_utils.Database(conn)
+            self._ensure_schema(db)
+            self._db = db
+        return self._db
+
+    @staticmethod
+    def _ensure_schema(db: sqlite_utils.Database) -> None:
+        if "assessments" not in db.table_names():
+            db["assessments"].create(
+                {
+                    "id": str,
+                    "person": str,
+                    "started_at": str,
+                    "consent_at": str,
+                    "completed_at": str,
+                    "scores": str,
+                    "overall": int,
+                    "routes": str,
+                    "content_version": int,
+                },
+                pk="id",
+                not_null={"person", "started_at"},
+            )
+            db["assessments"].create_index(["person"], if_not_exists=True)
+        if "answers" not in db.table_names():
+            db["answers"].create(
+                {
+                    "assessment_id": str,
+                    "question_id": str,
+                    "option_id": str,
+                    "points": int,
+                    "answered_at": str,
+                },
+                pk=("assessment_id", "question_id"),
+                not_null={"option_id", "answered_at"},
+                foreign_keys=[("assessment_id", "assessments", "id")],
+            )
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite_utils.Database]:
+        with self._lock:
+            db = self.db
+            try:
+                with db.conn:
+                    yield db
+            except sqlite3.Error as exc:
+                raise StoreError(f"could not write to {self.path}: {exc}") from exc
+
+    def start_assessment(
+        self, assessment_id: str, person: str, content_version: int, consent_at: str | None = None
+    ) -> None:
+        """Create the assessment row once; starting again keeps the first row."""
+        now = consent_at or utc_now()
+        with self._writing() as db:
+            db["assessments"].insert(
+                {
+                    "id": assessment_id,
+                    "person": person,
+                    "started_at": now,
+                    "consent_at": now,
+                    "routes": "[]",
+                    "content_version": content_version,
+                },
+                ignore=True,
+            )
+
+    def record_answer(
+        self, assessment_id: str, question_id: str, option_id: str, points: int | None
+    ) -> None:
+        with self._writing() as db:
+            if not db["assessments"].count_where("id = ?", [assessment_id]):
+                raise UnknownAssessment(assessment_id)
+            db["answers"].upsert(
+                {
+                    "assessment_id": assessment_id,
+                    "question_id": question_id,
+                    "option_id": option_id,
+                    "points": points,
+                    "answered_at": utc_now(),
+                },
+                pk=("assessment_id", "question_id"),
+            )
+
+    def remove_answer(self, assessment_id: str, question_id: str) -> None:
+        with self._writing() as db:
+            db["answers"].delete_where(
+                "assessment_id = ? AND question_id = ?", [assessment_id, question_id]
+            )
+
+    def complete(
+        self,
+        assessment_id: str,
+        scores: Mapping[str, int],
+        overall: int,
+        routes: list[str],
+        answers: Mapping[str, tuple[str, int | None]],
+    ) -> None:
+        """Store the final answers and result in one transaction."""
+        now = utc_now()
+        with self._writing() as db:
+            if not db["assessments"].count_where("id = ?", [assessment_id]):
+                raise UnknownAssessment(assessment_id)
+            db["answers"].delete_where("assessment_id = ?", [assessment_id])
+            db["answers"].upsert_all(
+                [
+                    {
+                        "assessment_id": assessment_id,
+                        "question_id": question_id,
+                        "option_id": option_id,
+                        "points": points,
+                        "answered_at": now,
+                    }
+                    for question_id, (option_id, points) in answers.items()
+                ],
+                pk=("assessment_id", "question_id"),
+            )
+            db["assessments"].update(
+                assessment_id,
+                {
+                    "completed_at": now,
+                    "scores": json.dumps(dict(scores), sort_keys=True),
+                    "overall": overall,
+                    "routes": json.dumps(list(routes)),
+                },
+            )
+
+    def latest(self, person: str, completed_only: bool = False) -> StoredResult | None:
+        """The person's most recent assessment (completed ones first if asked)."""
+        where = "person = ?" + (" AND completed_at IS NOT NULL" if completed_only else "")
+        with self._lock:
+            rows = list(
+                self.db["assessments"].rows_where(
+                    where, [person], order_by="started_at DESC, rowid DESC", limit=1
+                )
+            )
+            if not rows:
+                return None
+            row = rows[0]
+            answers = {
+                a["question_id"]: a["option_id"]
+                for a in self.db["answers"].rows_where("assessment_id = ?", [row["id"]])
+            }
+        return StoredResult(
+            assessment_id=row["id"],
+            started_at=row["started_at"],
+            consent_at=row["consent_at"],
+            completed_at=row["completed_at"],
+            scores=json.loads(row["scores"]) if row["scores"] else None,
+            overall=row["overall"],
+            routes=json.loads(row["routes"] or "[]"),
+            answers=answers,
+        )
+
+    def delete_assessment(self, assessment_id: str) -> None:
+        """Forget one assessment, e.g. when consent is withdrawn during the check."""
+        with self._writing() as db:
+            db["answers"].delete_where("assessment_id = ?", [assessment_id])
+            db["assessments"].delete_where("id = ?", [assessment_id])
+
+    def delete_person(self, person: str) -> int:
+        """Delete every assessment and answer of a person; returns assessments deleted."""
+        with self._writing() as db:
+            ids = [
+                r["id"] for r in db["assessments"].rows_where("person = ?", [person], select="id")
+            ]
+            for assessment_id in ids:
+                db["answers"].delete_where("assessment_id = ?", [assessment_id])
+            db["assessments"].delete_where("person = ?", [person])
+        return len(ids)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None

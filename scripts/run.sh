@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Start the action server and Rasa; stop both cleanly on Ctrl-C.
+# Called by `make run` after install and training. Ports and hosts come from
+# ACTION_PORT (5055), RASA_PORT (5005), RASA_HOST (127.0.0.1).
+set -euo pipefail
+
+VENV="${VENV:-.venv}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+RASA_PORT="${RASA_PORT:-5005}"
+RASA_HOST="${RASA_HOST:-127.0.0.1}"
+MODEL="${MODEL:-models/klantcontact.tar.gz}"
+LOG_DIR="${KC_VAR_DIR:-var}/log"
+mkdir -p "$LOG_DIR"
+
+"$VENV/bin/python" -m bot nlp status || exit 1
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+SANIC_HOST=127.0.0.1 "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" \
+  >"$LOG_DIR/actions.log" 2>&1 &
+pids+=($!)
+
+"$VENV/bin/rasa" run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml --cors "*" \
+  >"$LOG_DIR/rasa.log" 2>&1 &
+pids+=($!)
+
+echo "Starting the action server (port $ACTION_PORT) and Rasa (port $RASA_PORT)."
+echo "Loading the model takes about a minute; logs are in $LOG_DIR/."
+for _ in $(seq 1 300); do
+  if curl -fsS "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then break; fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "A server stopped; see $LOG_DIR/." >&2; exit 1; }
+  done
+  sleep 1
+done
+
+cat <<MSG
+
+Klantcontact-check is running.
+  Chat in the terminal:  make shell   (in another terminal: it starts its own Rasa)
+  Chat over REST:
+    curl -s -X POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
+         -H 'Content-Type: application/json' -d '{"sender": "test", "message": "hoi"}'
+  socket.io (web widget): http://127.0.0.1:$RASA_PORT/socket.io
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}" || true
+echo "A server stopped; see $LOG_DIR/." >&2

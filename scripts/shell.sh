@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Chat with the bot in the terminal: starts the action server, then `rasa shell`.
+set -euo pipefail
+VENV="${VENV:-.venv}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+MODEL="${MODEL:-models/klantcontact.tar.gz}"
+LOG_DIR="${KC_VAR_DIR:-var}/log"
+mkdir -p "$LOG_DIR"
+SANIC_HOST=127.0.0.1 "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" \
+  >"$LOG_DIR/actions-shell.log" 2>&1 &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true' INT TERM EXIT
+"$VENV/bin/rasa" shell --model "$MODEL" --endpoints endpoints.yml

@@ -1,0 +1,271 @@
+"""Each action with a real rasa-sdk Tracker and CollectingDispatcher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.ask_question import ActionAskAssessmentAnswer
+from actions.delete_data import ActionDeleteData
+from actions.explain import ActionExplainQuestion
+from actions.go_back import ActionGoBack
+from actions.pause import ActionPauseCheck
+from actions.session_start import ActionSessionStart
+from actions.show_result import ActionShowResult
+from actions.start_check import ActionStartCheck
+from actions.validate_form import ValidateAssessmentForm
+from bot import runtime
+from tests.conftest import ROOT, all_answers
+
+SENDER = "test-sender-1"
+
+
+@pytest.fixture(scope="module")
+def domain() -> dict[str, Any]:
+    return Domain.load(str(ROOT / "domain.yml")).as_dict()
+
+
+@pytest.fixture(autouse=True)
+def _runtime(isolated_runtime: Path) -> Path:
+    return isolated_runtime
+
+
+def tracker(
+    slots: dict[str, Any] | None = None,
+    text: str = "",
+    intent: str = "inform",
+    entities: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+) -> Tracker:
+    return Tracker(
+        sender_id=SENDER,
+        slots=slots or {},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": entities or [],
+        },
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def validate(domain, slots, text="", choice=None):
+    dispatcher = CollectingDispatcher()
+    entities = [{"entity": "choice", "value": choice}] if choice else []
+    result = await ValidateAssessmentForm().validate_assessment_answer(
+        text, dispatcher, tracker(slots, text, entities=entities), domain
+    )
+    return result, [m.get("text") for m in dispatcher.messages]
+
+
+async def test_start_check_introduces_itself_and_resets(domain):
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartCheck().run(dispatcher, tracker(), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_intro", "utter_privacy_intro"]
+    assert dispatcher.messages[0]["question_count"] == 25
+    slots = slot_values(events)
+    assert slots["answers"] == {} and slots["check_status"] == "in_progress"
+    assert len(slots["assessment_id"]) == 32
+
+
+async def test_start_check_resumes_a_paused_check(domain):
+    dispatcher = CollectingDispatcher()
+    slots = {"check_status": "paused", "answers": {"toestemming": "ja"}}
+    events = await ActionStartCheck().run(dispatcher, tracker(slots), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_welcome_back"]
+    assert slot_values(events) == {"check_status": "in_progress", "assessment_answer": None}
+
+
+async def test_ask_shows_the_open_question_with_buttons(domain):
+    dispatcher = CollectingDispatcher()
+    await ActionAskAssessmentAnswer().run(
+        dispatcher, tracker({"answers": {"toestemming": "nee"}}), domain
+    )
+    (message,) = dispatcher.messages
+    assert message["text"].startswith("Vraag 1 van 25\n")
+    assert message["buttons"][0]["payload"] == '/inform{"choice": "beroep:winkel"}'
+
+
+async def test_consent_button_starts_storage(domain):
+    slots = {"answers": {}, "assessment_id": "a" * 32}
+    result, messages = await validate(domain, slots, "/inform", choice="toestemming:ja")
+    assert result == {
+        "assessment_answer": None,
+        "answers": {"toestemming": "ja"},
+        "assessment_id": "a" * 32,
+    }
+    assert messages == []
+    stored = runtime.store().latest(runtime.person_for(SENDER))
+    assert stored.answers == {"toestemming": "ja"}
+
+
+async def test_typed_answer_is_confirmed_and_stored(domain):
+    await validate(domain, {"answers": {}, "assessment_id": "b" * 32}, "ja hoor")
+    answers = {"toestemming": "ja", "beroep": "winkel", "opleiding": "vmbo", "tijden": "beide",
+               "kanaal": "beide", "talen": "geen"}  # fmt: skip
+    result, messages = await validate(
+        domain, {"answers": answers, "assessment_id": "b" * 32}, "ja klopt wel"
+    )
+    assert result["answers"]["comm_luisteren"] == "wel"
+    assert messages == ["Ik noteer: Klopt."]
+    stored = runtime.store().latest(runtime.person_for(SENDER))
+    assert stored.answers["comm_luisteren"] == "wel"
+
+
+async def test_without_consent_nothing_is_stored(domain):
+    result, _ = await validate(domain, {"answers": {}}, "nee")
+    assert result["answers"] == {"toestemming": "nee"}
+    await validate(domain, {"answers": result["answers"]}, "horeca")
+    assert runtime.store().latest(runtime.person_for(SENDER)) is None
+
+
+async def test_unclear_answer_gets_a_hint_and_no_change(domain):
+    slots = {"answers": {"toestemming": "nee"}}
+    result, messages = await validate(domain, slots, "12345")
+    assert result == {"assessment_answer": None}
+    assert messages == ["Sorry, dat antwoord begrijp ik niet. "
+                        "Kies een knop of typ in een paar woorden wat je doet, "
+                        "bijvoorbeeld 'verkoper' of 'ober'."]  # fmt: skip
+
+
+async def test_button_of_an_old_question_is_not_taken(domain):
+    slots = {"answers": {"toestemming": "nee"}}
+    result, messages = await validate(domain, slots, "/inform", choice="toestemming:ja")
+    assert result == {"assessment_answer": None}
+    assert "andere vraag" in messages[0]
+
+
+async def test_form_run_validates_and_finishes_when_complete(domain, assessment):
+    answers = all_answers(assessment, consent="nee")
+    last = assessment.questions[-1]
+    del answers[last.id]
+    events = [
+        {"event": "user", "text": "1", "parse_data": {}},
+        {"event": "slot", "name": "assessment_answer", "value": "1"},
+    ]
+    dispatcher = CollectingDispatcher()
+    result = await ValidateAssessmentForm().run(
+        dispatcher,
+        tracker({"answers": answers, "assessment_answer": "1"}, "1", events=events,
+                active_loop="assessment_form"),
+        domain,
+    )  # fmt: skip
+    slots = slot_values(result)
+    assert slots["answers"][last.id] == last.options[0].id
+    assert slots["requested_slot"] is None  # all answered: the form ends
+
+
+async def test_explain_uses_the_question_or_group(domain, assessment):
+    dispatcher = CollectingDispatcher()
+    await ActionExplainQuestion().run(dispatcher, tracker({"answers": {}}), domain)
+    assert dispatcher.messages[0]["text"] == assessment.consent.why
+    dispatcher = CollectingDispatcher()
+    await ActionExplainQuestion().run(
+        dispatcher, tracker({"answers": all_answers(assessment)}), domain
+    )
+    assert dispatcher.messages[0]["response"] == "utter_no_open_question"
+
+
+async def test_go_back_reopens_the_previous_question_and_unstores_it(domain):
+    slots = {"answers": {}, "assessment_id": "c" * 32}
+    first, _ = await validate(domain, slots, "ja")
+    second, _ = await validate(domain, {**slots, "answers": first["answers"]}, "horeca")
+    dispatcher = CollectingDispatcher()
+    events = await ActionGoBack().run(
+        dispatcher, tracker({**slots, "answers": second["answers"]}), domain
+    )
+    assert slot_values(events)["answers"] == {"toestemming": "ja"}
+    assert dispatcher.messages[0]["response"] == "utter_going_back"
+    stored = runtime.store().latest(runtime.person_for(SENDER))
+    assert stored.answers == {"toestemming": "ja"}
+
+
+async def test_go_back_at_the_first_question(domain):
+    dispatcher = CollectingDispatcher()
+    assert await ActionGoBack().run(dispatcher, tracker({"answers": {}}), domain) == []
+    assert dispatcher.messages[0]["response"] == "utter_cannot_go_back"
+
+
+async def test_pause_deactivates_the_form(domain):
+    dispatcher = CollectingDispatcher()
+    events = await ActionPauseCheck().run(
+        dispatcher, tracker(active_loop="assessment_form"), domain
+    )
+    assert ActiveLoop(None) in events
+    assert slot_values(events)["check_status"] == "paused"
+
+
+async def test_show_result_stores_and_sends_the_fixed_json(domain, assessment):
+    answers = all_answers(assessment)
+    dispatcher = CollectingDispatcher()
+    events = await ActionShowResult().run(
+        dispatcher, tracker({"answers": answers, "assessment_id": "d" * 32}), domain
+    )
+    text, custom = dispatcher.messages
+    assert "Je score is 100 van de 100." in text["text"]
+    assert custom["custom"] == {
+        "type": "assessment_result",
+        "scores": dict.fromkeys(
+            ["communicatief", "analytisch", "schakelen", "commercieel", "administratief"], 100
+        ),
+        "overall": 100,
+        "routes": [],
+        "completed": True,
+    }
+    assert slot_values(events)["check_status"] == "done"
+    stored = runtime.store().latest(runtime.person_for(SENDER))
+    assert stored.completed and stored.scores == custom["custom"]["scores"]
+    assert stored.answers == answers
+
+
+async def test_show_result_without_consent_stores_nothing(domain, assessment):
+    dispatcher = CollectingDispatcher()
+    answers = all_answers(assessment, consent="nee")
+    await ActionShowResult().run(dispatcher, tracker({"answers": answers}), domain)
+    assert dispatcher.messages[1]["custom"]["completed"] is True
+    assert runtime.store().latest(runtime.person_for(SENDER)) is None
+
+
+async def test_show_result_before_the_end(domain):
+    dispatcher = CollectingDispatcher()
+    assert await ActionShowResult().run(dispatcher, tracker({"answers": {}}), domain) == []
+    assert dispatcher.messages[0]["response"] == "utter_no_result_yet"
+
+
+async def test_session_start_carries_answers_and_pauses(domain):
+    slots = {"answers": {"toestemming": "ja"}, "check_status": "in_progress",
+             "requested_slot": "assessment_answer", "assessment_answer": None}  # fmt: skip
+    events = await ActionSessionStart().run(CollectingDispatcher(), tracker(slots), domain)
+    assert events[0] == SessionStarted()
+    assert events[-1] == ActionExecuted("action_listen")
+    assert SlotSet("check_status", "paused") in events
+    assert SlotSet("answers", {"toestemming": "ja"}) in events
+    assert not any(e.get("name") == "requested_slot" for e in events)
+
+
+async def test_delete_data_removes_stored_results(domain, assessment):
+    await ActionShowResult().run(
+        CollectingDispatcher(),
+        tracker({"answers": all_answers(assessment), "assessment_id": "e" * 32}),
+        domain,
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionDeleteData().run(dispatcher, tracker(), domain)
+    assert runtime.store().latest(runtime.person_for(SENDER)) is None
+    assert slot_values(events)["answers"] == {}
+    assert dispatcher.messages[0]["response"] == "utter_data_deleted"

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import Outcome, normalize, parse_answer
+
+
+@pytest.mark.parametrize(
+    ("text", "option_id"),
+    [
+        ("1", "helemaal_niet"),
+        ("2", "niet"),
+        ("de tweede", "niet"),
+        ("optie 4", "wel"),
+        ("nummer 3", "soms"),
+        ("de laatste", "helemaal"),
+        ("5.", "helemaal"),
+        ("Klopt helemaal niet!", "helemaal_niet"),
+        ("ja klopt wel", "wel"),
+        ("niet echt", "niet"),
+        ("bijna nooit", "niet"),
+        ("gaat wel", "soms"),
+        ("ik weet het niet", "soms"),
+        ("zeker weten", "helemaal"),
+        ("klopt helmaal", "helemaal"),
+        ("100%", "helemaal"),
+        ("Klopt", "wel"),
+    ],
+)
+def test_scale_answers(assessment, text, option_id):
+    result = parse_answer(assessment.question("comm_luisteren"), text)
+    assert result.outcome is Outcome.MATCHED
+    assert result.option.id == option_id
+
+
+@pytest.mark.parametrize("text", ["6", "0", "ehh", "banaan", "2 of 3"])
+def test_unclear_scale_answers_are_not_guessed(assessment, text):
+    result = parse_answer(assessment.question("comm_luisteren"), text)
+    assert result.option is None
+    assert result.outcome in {Outcome.UNKNOWN, Outcome.AMBIGUOUS}
+
+
+def test_empty_answer(assessment):
+    assert parse_answer(assessment.question("comm_luisteren"), "  !! ").outcome is Outcome.EMPTY
+
+
+@pytest.mark.parametrize(
+    ("text", "option_id", "via"),
+    [
+        ("verkoopster bij de hema", "winkel", "words"),
+        ("ik was serveerster", "horeca", "words"),
+        ("ik was serveester", "horeca", "typo"),
+        ("administratief medewerker", "administratie", "words"),
+        ("callcenter", "klantcontact", "text"),
+        ("kapper", "anders", "free text"),
+        ("2", "horeca", "number"),
+    ],
+)
+def test_occupation_in_free_text(assessment, text, option_id, via):
+    result = parse_answer(assessment.question("beroep"), text)
+    assert result.option.id == option_id
+    assert result.via == via
+
+
+def test_occupation_that_fits_two_options_is_ambiguous(assessment):
+    result = parse_answer(assessment.question("beroep"), "receptioniste in een hotel")
+    assert result.outcome is Outcome.AMBIGUOUS
+
+
+def test_free_text_needs_a_real_word(assessment):
+    assert parse_answer(assessment.question("beroep"), "12345").option is None
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "option_id"),
+    [
+        ("comm_boze_klant", "ik laat hem uitpraten", "uitpraten"),
+        ("comm_boze_klant", "doorverbinden", "doorverbinden"),
+        ("comm_boze_klant", "Ik leg meteen uit hoe het bezorgen werkt", "uitleggen"),
+        ("talen", "engels en turks", "meer"),
+        ("talen", "turks", "andere"),
+        ("tijden", "alleen s avonds", "avond"),
+        ("opleiding", "mbo 3", "mbo34"),
+        ("kanaal", "liever chatten", "schriftelijk"),
+        ("toestemming", "ja hoor", "ja"),
+        ("toestemming", "liever niet", "nee"),
+    ],
+)
+def test_other_questions(assessment, question_id, text, option_id):
+    assert parse_answer(assessment.question(question_id), text).option.id == option_id
+
+
+def test_normalize_strips_accents_and_punctuation():
+    assert normalize("  Één, Twéé!  ") == "een twee"
+    assert normalize("'s avonds") == "s avonds"
