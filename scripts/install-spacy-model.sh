@@ -12,7 +12,7 @@ fi
 if "$PIP" install --quiet --timeout 15 --retries 0 "nl_core_news_sm @ $URL" >/dev/null 2>&1; then
   echo "Installed nl_core_news_sm 3.4.0."
 else
-  echo "WARNING: could not download nl_core_news_sm 3.4.0 (no internet?)." \
-       "The bot will use its built-in Dutch fallback pipeline." >&2
+  echo "nl_core_news_sm 3.4.0 could not be downloaded (no internet?)." \
+       "The next step builds the Dutch fallback pipeline."
 fi
 exit 0

@@ -1,0 +1,120 @@
+"""Start the real action server and Rasa for end-to-end tests (loopback only)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ROOT
+
+MODEL = ROOT / "models" / "klantcontact.tar.gz"
+VENV_BIN = Path(sys.executable).parent
+START_TIMEOUT_SECONDS = 300
+HTTP_TIMEOUT_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class BotServers:
+    rasa_url: str
+    env: dict[str, str]
+    var_dir: Path
+    log_dir: Path
+
+    def send(self, sender: str, message: str) -> list[dict]:
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=HTTP_TIMEOUT_SECONDS,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+
+def wait_until_up(url: str, processes: list[subprocess.Popen], log_dir: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                logs = "\n".join(p.read_text()[-3000:] for p in log_dir.glob("*.log"))
+                raise RuntimeError(f"a server exited early:\n{logs}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not come up within {START_TIMEOUT_SECONDS} s")
+
+
+@pytest.fixture(scope="session")
+def bot_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServers]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}; run `make train` first")
+    var_dir = tmp_path_factory.mktemp("var")
+    log_dir = var_dir / "log"
+    log_dir.mkdir()
+    action_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "KC_VAR_DIR": str(var_dir),
+        "KC_TRACKER_DB": str(var_dir / "tracker.db"),
+        "ACTION_PORT": str(action_port),
+        "SANIC_HOST": "127.0.0.1",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    for name in ("KC_RESULTS_DB", "KC_IDENTITY_KEY", "KC_IDENTITY_KEY_FILE"):
+        env.pop(name, None)
+    processes = [
+        subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+             "--port", str(action_port)],
+            cwd=ROOT, env=env, stdout=(log_dir / "actions.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1",
+             "--port", str(rasa_port), "--credentials", "credentials.yml",
+             "--endpoints", "endpoints.yml"],
+            cwd=ROOT, env=env, stdout=(log_dir / "rasa.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+    ]  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, log_dir)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes, log_dir)
+        yield BotServers(f"http://127.0.0.1:{rasa_port}", env, var_dir, log_dir)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()

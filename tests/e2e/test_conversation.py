@@ -1,0 +1,144 @@
+"""The whole check over the REST channel: once by buttons, once by typing."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from bot.assessment import KIND_SCALE, Assessment, Question
+from tests.e2e.conftest import BotServers
+
+pytestmark = pytest.mark.e2e
+
+SCALE_WORDS = {
+    "helemaal_niet": "nee echt niet",
+    "niet": "niet echt",
+    "soms": "gaat wel",
+    "wel": "ja klopt wel",
+    "helemaal": "klopt helemaal",
+}
+ORDINAL_WORDS = ["de eerste", "de tweede", "de derde", "de vierde", "de vijfde", "de zesde",
+                 "de zevende"]  # fmt: skip
+
+
+def planned_option(assessment: Assessment, question: Question) -> int:
+    """The same varied choice in both runs: option index from the question's position."""
+    if question is assessment.consent:
+        return 0
+    return assessment.questions.index(question) * 3 % len(question.options)
+
+
+def typed_answer(assessment: Assessment, question: Question, index: int) -> str:
+    option = question.options[index]
+    if question is assessment.consent:
+        return "ja hoor"
+    if question.kind == KIND_SCALE:
+        return SCALE_WORDS[option.id]
+    style = assessment.questions.index(question) % 3
+    if style == 0:
+        return str(index + 1)
+    if style == 1:
+        return ORDINAL_WORDS[index]
+    return option.label.lower()
+
+
+def open_question_of(messages: list[dict[str, Any]], assessment: Assessment) -> Question | None:
+    """The question whose buttons the bot just sent (payload carries its id)."""
+    for message in reversed(messages):
+        for button in message.get("buttons", []):
+            found = re.search(r'"choice": "([^":]+):', button["payload"])
+            if found:
+                return assessment.question(found.group(1))
+    return None
+
+
+def result_of(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return next(
+        (m["custom"] for m in messages
+         if isinstance(m.get("custom"), dict) and m["custom"].get("type") == "assessment_result"),
+        None,
+    )  # fmt: skip
+
+
+def run_check(servers: BotServers, assessment: Assessment, sender: str, typed: bool):
+    messages = servers.send(sender, "hoi" if typed else "/start_check")
+    intro = " ".join(m.get("text", "") for m in messages)
+    assert "digitale assistent" in intro and "geen test" in intro
+    assert "bewaar" in intro and "90 dagen" in intro and "verwijder mijn gegevens" in intro
+    asked: list[str] = []
+    for _ in range(len(assessment.questions) + 5):
+        question = open_question_of(messages, assessment)
+        if question is None:
+            break
+        asked.append(question.id)
+        text = next(m["text"] for m in reversed(messages) if m.get("buttons"))
+        if question in assessment.numbered_questions:
+            number = assessment.numbered_questions.index(question) + 1
+            assert text.startswith(f"Vraag {number} van {len(assessment.numbered_questions)}")
+        index = planned_option(assessment, question)
+        if typed:
+            message = typed_answer(assessment, question, index)
+        else:
+            message = next(b for b in messages[-1]["buttons"] if b["title"] == question.options[index].label)["payload"]
+        messages = servers.send(sender, message)
+    assert asked == [q.id for q in assessment.questions]
+    result = result_of(messages)
+    assert result is not None, messages
+    return result, messages
+
+
+def stored(servers: BotServers, sender: str) -> dict[str, Any]:
+    process = servers.cli("results", "--sender", sender, "--json")
+    assert process.returncode == 0, process.stderr
+    return json.loads(process.stdout)
+
+
+def test_check_by_buttons_and_by_typing_store_the_same_result(bot_servers, assessment):
+    by_buttons, messages = run_check(bot_servers, assessment, "e2e-buttons", typed=False)
+    by_typing, _ = run_check(bot_servers, assessment, "e2e-typing", typed=True)
+
+    assert set(by_buttons) == {"type", "scores", "overall", "routes", "completed"}
+    assert set(by_buttons["scores"]) == {g.id for g in assessment.groups}
+    assert by_buttons == by_typing
+    summary = next(m["text"] for m in messages if "Dit is je uitslag" in m.get("text", ""))
+    assert f"Je score is {by_buttons['overall']} van de 100." in summary
+
+    first, second = stored(bot_servers, "e2e-buttons"), stored(bot_servers, "e2e-typing")
+    for saved, shown in ((first, by_buttons), (second, by_typing)):
+        assert saved["completed"] is True
+        assert {k: saved[k] for k in ("scores", "overall", "routes", "completed")} == {
+            k: shown[k] for k in ("scores", "overall", "routes", "completed")
+        }
+    assert first["answers"] == second["answers"]
+    assert len(first["answers"]) == len(assessment.questions)
+
+
+def test_why_back_and_unclear_answers_keep_the_question_open(bot_servers, assessment):
+    sender = "e2e-interrupt"
+    bot_servers.send(sender, "hoi")
+    messages = bot_servers.send(sender, "nee")  # no consent: nothing is stored
+    assert open_question_of(messages, assessment).id == "beroep"
+
+    messages = bot_servers.send(sender, "waarom vraag je dit")
+    assert assessment.question("beroep").why in messages[0]["text"]
+    assert open_question_of(messages, assessment).id == "beroep"
+
+    messages = bot_servers.send(sender, "xqzw")
+    assert "begrijp ik niet" in messages[0]["text"]
+    assert open_question_of(messages, assessment).id == "beroep"
+
+    messages = bot_servers.send(sender, "ik werkte in de horeca")
+    assert open_question_of(messages, assessment).id == "opleiding"
+    messages = bot_servers.send(sender, "terug")
+    assert open_question_of(messages, assessment).id == "beroep"
+
+    messages = bot_servers.send(sender, "pauze")
+    assert open_question_of(messages, assessment) is None
+    messages = bot_servers.send(sender, "ik wil verder")
+    assert "Welkom terug" in messages[0]["text"]
+    assert open_question_of(messages, assessment).id == "beroep"
+
+    assert bot_servers.cli("results", "--sender", sender, "--json").returncode == 1

@@ -1,0 +1,79 @@
+"""The Rasa domain, the actions and the content must fit together."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+from rasa.shared.core.domain import Domain
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa_sdk.executor import ActionExecutor
+
+from actions.state import FORM_NAME, SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS
+from bot.messages import ANSWER_INTENT, CHOICE_ENTITY, choice_payload
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+def test_every_domain_action_is_implemented_and_vice_versa(domain):
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    implemented = set(executor.actions)
+    declared = set(domain.user_actions) - set(domain.responses)
+    assert declared == implemented
+
+
+def test_every_response_used_by_an_action_exists(domain):
+    used = set()
+    for path in (ROOT / "actions").glob("*.py"):
+        used |= set(re.findall(r'response="(utter_\w+)"', path.read_text(encoding="utf-8")))
+    assert used, "no responses found: the pattern is out of date"
+    assert used <= set(domain.responses)
+
+
+def test_slots_and_form_used_by_actions_exist(domain):
+    assert {SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS} <= {s.name for s in domain.slots}
+    assert domain.required_slots_for_form(FORM_NAME) == [SLOT_ANSWER]
+
+
+def test_every_button_payload_parses_to_a_domain_intent_and_entity(domain, assessment):
+    handler = RegexMessageHandler()
+    for question in assessment.questions:
+        for option in question.options:
+            payload = choice_payload(question, option)
+            (message,) = handler.process([Message(data={TEXT: payload})], domain=domain)
+            assert message.get(INTENT)["name"] == ANSWER_INTENT
+            (entity,) = message.get(ENTITIES)
+            assert entity["entity"] == CHOICE_ENTITY
+            assert entity["value"] == f"{question.id}:{option.id}"
+    assert ANSWER_INTENT in domain.intents
+    assert CHOICE_ENTITY in domain.entities
+
+
+def test_answers_are_not_blocked_by_the_slot_mapping(domain):
+    (slot,) = [s for s in domain.slots if s.name == SLOT_ANSWER]
+    (mapping,) = slot.mappings
+    blocked = set(mapping["not_intent"])
+    assert blocked <= set(domain.intents)
+    assert not blocked & {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
+
+
+def test_response_buttons_use_domain_intents(domain):
+    for name, variants in domain.responses.items():
+        for variant in variants:
+            for button in variant.get("buttons", []):
+                intent = button["payload"].lstrip("/").split("{")[0]
+                assert intent in domain.intents, f"{name}: {button['payload']}"
+
+
+def test_check_status_values_match_the_actions(domain):
+    from actions import state
+
+    (slot,) = [s for s in domain.slots if s.name == SLOT_STATUS]
+    assert set(slot.values) >= {state.STATUS_IN_PROGRESS, state.STATUS_PAUSED, state.STATUS_DONE}
