@@ -1,47 +1,83 @@
-"""Write the button-only journey test stories from the content (see tests/stories)."""
+"""Write the button-only journey test stories from the content.
 
-from bot.assessment import load_assessment
+Usage: .venv/bin/python scripts/generate_journey_stories.py > tests/stories/test_journey.yml
+"""
+
+from __future__ import annotations
+
+from bot.assessment import Assessment, Question, load_assessment
 from bot.messages import choice_payload
-a = load_assessment()
 
-def user(text, intent):
+HEADER = """\
+# The whole journey, by buttons. Generated from bot/content/questions.yml:
+#   .venv/bin/python scripts/generate_journey_stories.py > tests/stories/test_journey.yml
+version: "3.1"
+
+stories:
+"""
+
+
+def user(text: str, intent: str) -> list[str]:
     return [f"      - user: |\n          {text}\n        intent: {intent}"]
 
-def start(greet_text="hoi", intent="greet"):
-    return user(greet_text, intent) + [
-        "      - action: action_start_check",
-        "      - slot_was_set:\n          - check_status: in_progress",
-        "      - action: assessment_form",
+
+def action(name: str) -> str:
+    return f"      - action: {name}"
+
+
+def status(value: str) -> str:
+    return f"      - slot_was_set:\n          - check_status: {value}"
+
+
+def start(text: str) -> list[str]:
+    return [
+        *user(text, "greet"),
+        action("action_start_check"),
+        status("in_progress"),
+        action("assessment_form"),
         "      - active_loop: assessment_form",
     ]
 
-def answer_button(q, idx=0):
-    return user(choice_payload(q, q.options[idx]), "inform") + ["      - action: assessment_form"]
 
-def finish():
+def answer(question: Question, index: int) -> list[str]:
+    return [*user(choice_payload(question, question.options[index]), "inform"),
+            action("assessment_form")]  # fmt: skip
+
+
+def finish() -> list[str]:
     return [
         "      - active_loop: null",
         "      - slot_was_set:\n          - requested_slot: null",
-        "      - action: action_show_result",
-        "      - slot_was_set:\n          - check_status: done",
+        action("action_show_result"),
+        status("done"),
     ]
 
-def story(name, steps):
+
+def story(name: str, steps: list[str]) -> str:
     return f"  - story: {name}\n    steps:\n" + "\n".join(steps)
 
-qs = a.questions
-stories = []
-# 1 happy path, all buttons
-steps = start()
-for q in qs:
-    steps += answer_button(q, 0)
-steps += finish()
-steps += user("hoi", "greet") + ["      - action: utter_already_done"]
-stories.append(story("happy path by buttons from hello to result", steps))
-# 2 no consent, then finish by buttons
-steps = start("hallo", "greet") + user("nee", "deny") + ["      - action: assessment_form"]
-for q in qs[1:]:
-    steps += answer_button(q, len(q.options) - 1)
-steps += finish()
-stories.append(story("no consent still gives a result", steps))
-print("version: \"3.1\"\n\nstories:\n" + "\n\n".join(stories))
+
+def journey_stories(assessment: Assessment) -> str:
+    happy = start("hoi")
+    for question in assessment.questions:
+        happy += answer(question, 0)
+    happy += [*finish(), *user("hoi", "greet"), action("utter_already_done")]
+
+    no_consent = [*start("hallo"), *user("nee", "deny"), action("assessment_form")]
+    for question in assessment.questions[1:]:
+        no_consent += answer(question, len(question.options) - 1)
+    no_consent += finish()
+    return HEADER + "\n\n".join(
+        [
+            story("happy path by buttons from hello to result", happy),
+            story("no consent still gives a result", no_consent),
+        ]
+    )
+
+
+def main() -> None:
+    print(journey_stories(load_assessment()))
+
+
+if __name__ == "__main__":
+    main()

@@ -82,7 +82,9 @@ def run_check(servers: BotServers, assessment: Assessment, sender: str, typed: b
         if typed:
             message = typed_answer(assessment, question, index)
         else:
-            message = next(b for b in messages[-1]["buttons"] if b["title"] == question.options[index].label)["payload"]
+            message = next(
+                b for b in messages[-1]["buttons"] if b["title"] == question.options[index].label
+            )["payload"]
         messages = servers.send(sender, message)
     assert asked == [q.id for q in assessment.questions]
     result = result_of(messages)

@@ -38,7 +38,9 @@ def test_every_response_used_by_an_action_exists(domain):
 
 
 def test_slots_and_form_used_by_actions_exist(domain):
-    assert {SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS} <= {s.name for s in domain.slots}
+    assert {SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS} <= {
+        s.name for s in domain.slots
+    }
     assert domain.required_slots_for_form(FORM_NAME) == [SLOT_ANSWER]
 
 
