@@ -35,3 +35,20 @@ def current_question(assessment: Assessment, tracker: Tracker) -> Question | Non
 
 def new_assessment_id() -> str:
     return uuid.uuid4().hex
+
+
+def user_spoke_last(tracker: Tracker) -> bool:
+    """True when the newest user message has not been handled by any action yet.
+
+    The form also runs right after an interruption (a rule's answer) or after
+    it was started; then the latest message is not an answer to the question.
+    Rasa sends the form's own run along to its validation action, so that one
+    does not count.
+    """
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            return True
+        if kind == "action" and event.get("name") not in {"action_listen", FORM_NAME, None}:
+            return False
+    return False

@@ -11,10 +11,12 @@ from actions.state import (
     SLOT_ANSWERS,
     SLOT_ASSESSMENT_ID,
     answers_of,
+    current_question,
     new_assessment_id,
+    user_spoke_last,
 )
 from bot import runtime
-from bot.answering import apply_answer, sync_store
+from bot.answering import apply_answer, counts_as_answer, sync_store
 from bot.flow import is_complete
 from bot.messages import CHOICE_ENTITY
 
@@ -36,6 +38,22 @@ class ValidateAssessmentForm(FormValidationAction):
         if is_complete(runtime.assessment(), answers_of(tracker)):
             return []
         return domain_slots
+
+    async def extract_assessment_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Take the user's message as an answer unless it is a meta request."""
+        if not user_spoke_last(tracker):
+            return {}  # the form runs after an interruption or its start: nothing new said
+        message = tracker.latest_message
+        text = message.get("text") or ""
+        if next(tracker.get_latest_entity_values(CHOICE_ENTITY), None) is not None:
+            return {SLOT_ANSWER: text or "button"}
+        intent = (message.get("intent") or {}).get("name")
+        question = current_question(runtime.assessment(), tracker)
+        if not counts_as_answer(question, intent, text):
+            return {}
+        return {SLOT_ANSWER: text}
 
     async def validate_assessment_answer(
         self,

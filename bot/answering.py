@@ -20,6 +20,30 @@ from bot.store import ResultsStore, StoreError
 logger = logging.getLogger(__name__)
 
 
+#: Intents that, while a question is open, mean "not an answer": a rule
+#: answers them and the question is asked again.
+META_INTENTS = frozenset(
+    {"greet", "goodbye", "thanks", "bot_challenge", "help", "ask_why", "go_back", "pause",
+     "delete_data"}
+)  # fmt: skip
+#: How a typed text can name an option so plainly that no intent overrules it.
+PLAIN_ANSWER_VIA = frozenset({"number", "text"})
+
+
+def counts_as_answer(question: Question | None, intent: str | None, text: str) -> bool:
+    """Should this message be treated as an answer to the open question?
+
+    Everything is an answer attempt except the meta intents; but a text that
+    is exactly an option's number or label ("2", "Klopt") is an answer even
+    when the NLU thinks otherwise.
+    """
+    if intent not in META_INTENTS:
+        return True
+    if question is None:
+        return False
+    return parse_answer(question, text).via in PLAIN_ANSWER_VIA
+
+
 @dataclass(frozen=True)
 class AnswerStep:
     """What one user turn did: the new answers and what to say first."""

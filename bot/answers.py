@@ -104,11 +104,16 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
         result = step(question, words)
         if result is not None:
             return result
-    if question.free_text_option and any(len(w) >= 3 and w.isalpha() for w in words):
+    if question.free_text_option and any(_looks_like_a_word(w) for w in words):
         return ParsedAnswer(
             Outcome.MATCHED, question.option(question.free_text_option), "free text"
         )
     return ParsedAnswer(Outcome.UNKNOWN)
+
+
+def _looks_like_a_word(word: str) -> bool:
+    """Letters with a vowel: "kapper" is a word, "xqzw" or "12345" is not."""
+    return len(word) >= 3 and word.isalpha() and any(v in word for v in "aeiouy")
 
 
 def _by_number(question: Question, words: list[str]) -> ParsedAnswer | None:

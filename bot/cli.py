@@ -96,6 +96,24 @@ def check_content(path: Path) -> None:
     )
 
 
+@cli.command(
+    help="""Write Rasa's endpoints with ACTION_PORT and KC_TRACKER_DB applied.
+
+\b
+Example:
+  ACTION_PORT=5056 python -m bot endpoints --out var/endpoints.runtime.yml
+"""
+)
+@click.option("--source", type=click.Path(path_type=Path), default=Path("endpoints.yml"))
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def endpoints(source: Path, out: Path) -> None:
+    import os
+
+    from bot.endpoints import write_endpoints
+
+    click.echo(write_endpoints(source, out, os.environ))
+
+
 @cli.group(help="The Dutch spaCy pipeline used by Rasa.")
 def nlp() -> None:
     pass

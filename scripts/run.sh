@@ -13,6 +13,7 @@ LOG_DIR="${KC_VAR_DIR:-var}/log"
 mkdir -p "$LOG_DIR"
 
 "$VENV/bin/python" -m bot nlp status || exit 1
+ENDPOINTS=$("$VENV/bin/python" -m bot endpoints --out "${KC_VAR_DIR:-var}/endpoints.runtime.yml")
 
 pids=()
 stop() {
@@ -30,7 +31,7 @@ SANIC_HOST=127.0.0.1 "$VENV/bin/rasa" run actions --actions actions --port "$ACT
 pids+=($!)
 
 "$VENV/bin/rasa" run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml --cors "*" \
+  --credentials credentials.yml --endpoints "$ENDPOINTS" --cors "*" \
   >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 

@@ -10,4 +10,5 @@ SANIC_HOST=127.0.0.1 "$VENV/bin/rasa" run actions --actions actions --port "$ACT
   >"$LOG_DIR/actions-shell.log" 2>&1 &
 actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true' INT TERM EXIT
-"$VENV/bin/rasa" shell --model "$MODEL" --endpoints endpoints.yml
+ENDPOINTS=$("$VENV/bin/python" -m bot endpoints --out "${KC_VAR_DIR:-var}/endpoints.runtime.yml")
+"$VENV/bin/rasa" shell --model "$MODEL" --endpoints "$ENDPOINTS"

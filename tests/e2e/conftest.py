@@ -14,12 +14,15 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.endpoints import write_endpoints
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "klantcontact.tar.gz"
 VENV_BIN = Path(sys.executable).parent
 START_TIMEOUT_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 30
+#: KC_E2E_DEBUG=1 makes both servers log at debug level (into the test's log folder).
+DEBUG = ["--debug"] if os.environ.get("KC_E2E_DEBUG") == "1" else []
 
 
 def free_port() -> int:
@@ -91,17 +94,18 @@ def bot_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServers
     }
     for name in ("KC_RESULTS_DB", "KC_IDENTITY_KEY", "KC_IDENTITY_KEY_FILE"):
         env.pop(name, None)
+    endpoints = write_endpoints(ROOT / "endpoints.yml", var_dir / "endpoints.yml", env)
     processes = [
         subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(action_port)],
+             "--port", str(action_port), *DEBUG],
             cwd=ROOT, env=env, stdout=(log_dir / "actions.log").open("w"),
             stderr=subprocess.STDOUT,
         ),
         subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1",
              "--port", str(rasa_port), "--credentials", "credentials.yml",
-             "--endpoints", "endpoints.yml"],
+             "--endpoints", str(endpoints), *DEBUG],
             cwd=ROOT, env=env, stdout=(log_dir / "rasa.log").open("w"),
             stderr=subprocess.STDOUT,
         ),

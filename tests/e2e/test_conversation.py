@@ -69,6 +69,7 @@ def run_check(servers: BotServers, assessment: Assessment, sender: str, typed: b
     assert "digitale assistent" in intro and "geen test" in intro
     assert "bewaar" in intro and "90 dagen" in intro and "verwijder mijn gegevens" in intro
     asked: list[str] = []
+    last_sent = ""
     for _ in range(len(assessment.questions) + 5):
         question = open_question_of(messages, assessment)
         if question is None:
@@ -85,8 +86,9 @@ def run_check(servers: BotServers, assessment: Assessment, sender: str, typed: b
             message = next(
                 b for b in messages[-1]["buttons"] if b["title"] == question.options[index].label
             )["payload"]
+        last_sent = message
         messages = servers.send(sender, message)
-    assert asked == [q.id for q in assessment.questions]
+    assert asked == [q.id for q in assessment.questions], (last_sent, messages)
     result = result_of(messages)
     assert result is not None, messages
     return result, messages

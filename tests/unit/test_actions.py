@@ -269,3 +269,38 @@ async def test_delete_data_removes_stored_results(domain, assessment):
     assert runtime.store().latest(runtime.person_for(SENDER)) is None
     assert slot_values(events)["answers"] == {}
     assert dispatcher.messages[0]["response"] == "utter_data_deleted"
+
+
+async def extract(domain, slots, text, intent, latest_action="action_listen"):
+    events = [
+        {"event": "action", "name": "assessment_form"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": {}},
+    ]
+    if latest_action != "action_listen":
+        events.append({"event": "action", "name": latest_action})
+    events.append({"event": "action", "name": "assessment_form"})  # Rasa sends the form's run
+    t = tracker(slots, text, intent=intent, events=events)
+    return await ValidateAssessmentForm().extract_assessment_answer(
+        CollectingDispatcher(), t, domain
+    )
+
+
+async def test_extract_takes_any_answer_attempt(domain):
+    assert await extract(domain, {"answers": {}}, "misschien", "out_of_scope") == {
+        "assessment_answer": "misschien"
+    }
+
+
+async def test_extract_leaves_meta_requests_to_the_rules(domain):
+    assert await extract(domain, {"answers": {}}, "waarom vraag je dit", "ask_why") == {}
+
+
+async def test_extract_keeps_a_plain_option_even_if_nlu_says_meta(domain):
+    slots = {"answers": {"toestemming": "nee"}}
+    assert await extract(domain, slots, "2", "go_back") == {"assessment_answer": "2"}
+    assert await extract(domain, slots, "Horeca", "greet") == {"assessment_answer": "Horeca"}
+
+
+async def test_extract_ignores_the_message_after_an_interruption(domain):
+    assert await extract(domain, {"answers": {}}, "ja", "affirm", "action_explain_question") == {}

@@ -67,8 +67,9 @@ def test_occupation_that_fits_two_options_is_ambiguous(assessment):
     assert result.outcome is Outcome.AMBIGUOUS
 
 
-def test_free_text_needs_a_real_word(assessment):
-    assert parse_answer(assessment.question("beroep"), "12345").option is None
+@pytest.mark.parametrize("text", ["12345", "xqzw", "??", "ok"])
+def test_free_text_needs_a_real_word(assessment, text):
+    assert parse_answer(assessment.question("beroep"), text).option is None
 
 
 @pytest.mark.parametrize(

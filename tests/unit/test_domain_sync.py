@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import ActionExecutor
 
 from actions.state import FORM_NAME, SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS
+from bot.answering import META_INTENTS
 from bot.messages import ANSWER_INTENT, CHOICE_ENTITY, choice_payload
 from tests.conftest import ROOT
 
@@ -58,12 +59,23 @@ def test_every_button_payload_parses_to_a_domain_intent_and_entity(domain, asses
     assert CHOICE_ENTITY in domain.entities
 
 
-def test_answers_are_not_blocked_by_the_slot_mapping(domain):
+def test_meta_intents_exist_and_never_block_answers(domain):
+    assert set(META_INTENTS) <= set(domain.intents)
+    assert not META_INTENTS & {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
     (slot,) = [s for s in domain.slots if s.name == SLOT_ANSWER]
-    (mapping,) = slot.mappings
-    blocked = set(mapping["not_intent"])
-    assert blocked <= set(domain.intents)
-    assert not blocked & {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
+    assert [m["type"] for m in slot.mappings] == ["custom"]
+
+
+def test_every_meta_intent_has_a_rule_during_the_check():
+    import yaml
+
+    handled = set()
+    for path in (ROOT / "data" / "rules").glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            conditions = rule.get("condition", [])
+            if {"active_loop": "assessment_form"} in conditions:
+                handled |= {s["intent"] for s in rule["steps"] if "intent" in s}
+    assert handled >= META_INTENTS
 
 
 def test_response_buttons_use_domain_intents(domain):
@@ -79,3 +91,15 @@ def test_check_status_values_match_the_actions(domain):
 
     (slot,) = [s for s in domain.slots if s.name == SLOT_STATUS]
     assert set(slot.values) >= {state.STATUS_IN_PROGRESS, state.STATUS_PAUSED, state.STATUS_DONE}
+
+
+def test_journey_stories_match_the_content(assessment):
+    import importlib.util
+
+    path = ROOT / "scripts" / "generate_journey_stories.py"
+    spec = importlib.util.spec_from_file_location("generate_journey_stories", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.journey_stories(assessment) + "\n"
+    actual = (ROOT / "tests" / "stories" / "test_journey.yml").read_text(encoding="utf-8")
+    assert actual == expected, "regenerate tests/stories/test_journey.yml (see its header)"
