@@ -68,7 +68,7 @@ format: $(INSTALLED)
 
 validate: $(INSTALLED) $(NLP_STAMP)
 	$(PY) -m bot check-content
-	$(RASA) data validate --fail-on-warnings
+	$(PY) scripts/validate_data.py
 
 unit: $(INSTALLED)
 	$(PY) -m pytest -q

@@ -24,7 +24,8 @@ stop() {
   wait 2>/dev/null || true
   echo "Stopped."
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 SANIC_HOST=127.0.0.1 "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" \
   >"$LOG_DIR/actions.log" 2>&1 &
@@ -48,7 +49,7 @@ done
 cat <<MSG
 
 Klantcontact-check is running.
-  Chat in the terminal:  make shell   (in another terminal: it starts its own Rasa)
+  Chat in the terminal instead: stop this and run  make shell
   Chat over REST:
     curl -s -X POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
          -H 'Content-Type: application/json' -d '{"sender": "test", "message": "hoi"}'
@@ -56,4 +57,5 @@ Klantcontact-check is running.
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" || true
-echo "A server stopped; see $LOG_DIR/." >&2
+echo "A server stopped unexpectedly; see $LOG_DIR/." >&2
+exit 1
