@@ -78,7 +78,7 @@ test-stories: $(MODEL)
 	  --fail-on-prediction-errors --out results/core
 
 nlu-heldout: $(MODEL)
-	$(RASA) test nlu --model $(MODEL) --nlu tests/data/nlu_heldout.yml --out results/nlu
+	$(RASA) test nlu --model $(MODEL) --nlu tests/data/nlu_heldout --out results/nlu
 	$(PY) scripts/check_nlu_accuracy.py results/nlu/intent_report.json --minimum 0.90
 
 e2e: $(MODEL)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,15 +15,12 @@ from actions.state import (
 )
 from bot import runtime
 from bot.flow import consent_given, is_complete
-from bot.messages import related_work_label, result_payload, result_text
-from bot.results import save_result
-from bot.scoring import score
-
-logger = logging.getLogger(__name__)
+from bot.messages import advice_text, result_payload, result_text
+from bot.results import evaluate, save_result
 
 
 class ActionShowResult(Action):
-    """Score the finished check, store it (with consent) and show it."""
+    """Score the finished check, advise, store it (with consent) and show it."""
 
     def name(self) -> str:
         return "action_show_result"
@@ -32,13 +28,12 @@ class ActionShowResult(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        assessment = runtime.assessment()
+        assessment, content = runtime.assessment(), runtime.advice_content()
         answers = answers_of(tracker)
         if not is_complete(assessment, answers):
             dispatcher.utter_message(response="utter_no_result_yet")
             return []
-        result = score(assessment, answers)
-        routes: list[str] = []
+        result, advice = evaluate(assessment, content, answers)
         assessment_id = tracker.get_slot(SLOT_ASSESSMENT_ID) or new_assessment_id()
         if consent_given(assessment, answers):
             save_result(
@@ -48,9 +43,9 @@ class ActionShowResult(Action):
                 runtime.person_for(tracker.sender_id),
                 answers,
                 result,
-                routes,
+                advice.route_ids,
             )
-        related = related_work_label(assessment, answers)
-        dispatcher.utter_message(text=result_text(assessment, result, related))
-        dispatcher.utter_message(json_message=result_payload(result, routes))
+        dispatcher.utter_message(text=result_text(assessment, result))
+        dispatcher.utter_message(text=advice_text(content, advice))
+        dispatcher.utter_message(json_message=result_payload(result, advice.route_ids))
         return [SlotSet(SLOT_STATUS, STATUS_DONE), SlotSet(SLOT_ASSESSMENT_ID, assessment_id)]

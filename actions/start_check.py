@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,8 +18,7 @@ from actions.state import (
     new_assessment_id,
 )
 from bot import runtime
-
-SECONDS_PER_QUESTION = 20
+from bot.flow import duration_minutes
 
 
 class ActionStartCheck(Action):
@@ -37,9 +35,11 @@ class ActionStartCheck(Action):
         if paused and answers_of(tracker) and current_question(assessment, tracker):
             dispatcher.utter_message(response="utter_welcome_back")
             return [SlotSet(SLOT_STATUS, STATUS_IN_PROGRESS), SlotSet(SLOT_ANSWER, None)]
-        count = len(assessment.numbered_questions)
-        minutes = max(5, math.ceil(count * SECONDS_PER_QUESTION / 60))
-        dispatcher.utter_message(response="utter_intro", question_count=count, minutes=minutes)
+        dispatcher.utter_message(
+            response="utter_intro",
+            question_count=len(assessment.numbered_questions),
+            minutes=duration_minutes(assessment),
+        )
         dispatcher.utter_message(response="utter_privacy_intro")
         return [
             SlotSet(SLOT_ANSWERS, {}),

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.answers import Outcome, parse_answer
+from bot.answers import Outcome, normalize, parse_answer
 from bot.assessment import Assessment, Question
 from bot.flow import consent_given, open_question
 from bot.messages import confirm_typed_message, hint_message, parse_choice
@@ -24,7 +24,11 @@ logger = logging.getLogger(__name__)
 #: answers them and the question is asked again.
 META_INTENTS = frozenset(
     {"greet", "goodbye", "thanks", "bot_challenge", "help", "ask_why", "go_back", "pause",
-     "delete_data"}
+     "delete_data", "faq", "ask_advice_why", "more_advice"}
+)  # fmt: skip
+QUESTION_WORDS = frozenset(
+    {"wat", "hoe", "hoeveel", "waarom", "wanneer", "waar", "wie", "welke", "welk", "is", "kan",
+     "kun", "mag", "moet", "heb", "heeft", "ben", "zijn", "krijg", "verdien", "wordt"}
 )  # fmt: skip
 #: How a typed text can name an option so plainly that no intent overrules it.
 PLAIN_ANSWER_VIA = frozenset({"number", "text"})
@@ -39,9 +43,20 @@ def counts_as_answer(question: Question | None, intent: str | None, text: str) -
     """
     if intent not in META_INTENTS:
         return True
-    if question is None:
+    if question is None or looks_like_question(text):
         return False
-    return parse_answer(question, text).via in PLAIN_ANSWER_VIA
+    parsed = parse_answer(question, text)
+    if parsed.via in PLAIN_ANSWER_VIA:
+        return True
+    # "ik werkte in een callcenter" may look like a question about the work to
+    # the NLU; when it clearly names an option, it is an answer.
+    return intent == "faq" and parsed.matched and parsed.via != "free text"
+
+
+def looks_like_question(text: str) -> bool:
+    """A question mark, or a Dutch question word first: "wat verdien je?"."""
+    words = normalize(text).split()
+    return text.strip().endswith("?") or bool(words and words[0] in QUESTION_WORDS)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class Question:
     prompt: str = ""
     group_id: str | None = None
     free_text_option: str | None = None
+    topic: str = ""
 
     @property
     def scored(self) -> bool:
@@ -283,6 +284,7 @@ class _Reader:
             prompt=prompt,
             group_id=group_id,
             free_text_option=free_text,
+            topic=self.text(spec, "topic", where, required=False),
         )
 
     def group(

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+#: What the bot promises users (intro text, FAQ); KC_RETENTION_DAYS may only shorten it.
+DEFAULT_RETENTION_DAYS = 90
+
 
 class ConfigError(ValueError):
     """An environment variable has a value the bot cannot use."""
@@ -29,7 +32,7 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         var_dir = Path(env.get("KC_VAR_DIR", "var"))
-        retention = env.get("KC_RETENTION_DAYS", "90")
+        retention = env.get("KC_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
         if not retention.isdigit() or int(retention) < 1:
             raise ConfigError(
                 f"KC_RETENTION_DAYS must be a whole number of days, got {retention!r}"

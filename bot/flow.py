@@ -6,6 +6,7 @@ id), so there is one source of truth and nothing to keep in step.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from bot.assessment import Assessment, Question
@@ -47,3 +48,11 @@ def progress(assessment: Assessment, question: Question) -> tuple[int, int] | No
 
 def consent_given(assessment: Assessment, answers: Mapping[str, str]) -> bool:
     return answers.get(assessment.consent.id) == "ja"
+
+
+SECONDS_PER_QUESTION = 20
+
+
+def duration_minutes(assessment: Assessment) -> int:
+    """About how long the check takes, for the introduction and the FAQ."""
+    return max(5, math.ceil(len(assessment.numbered_questions) * SECONDS_PER_QUESTION / 60))

@@ -7,10 +7,10 @@ payload carries the question id, so a tap on an old button is recognised.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.advice import Advice, AdviceContent
 from bot.assessment import Assessment, Option, Question
 from bot.flow import progress
 from bot.scoring import Result
@@ -88,7 +88,7 @@ def why_message(assessment: Assessment, question: Question) -> str:
     return "Met deze vraag leer ik je beter kennen, zodat het advies bij je past."
 
 
-def result_text(assessment: Assessment, result: Result, related_work: str | None) -> str:
+def result_text(assessment: Assessment, result: Result) -> str:
     names = {g.id: g for g in assessment.groups}
     lines = [
         "Klaar! Dit is je uitslag.",
@@ -103,16 +103,62 @@ def result_text(assessment: Assessment, result: Result, related_work: str | None
     lines += ["", f"Hier ben je sterk in: {strong}. {names[result.strengths[0]].strength}"]
     grow = " en ".join(names[g].short for g in result.develop[:2])
     lines.append(f"Hier kun je nog in groeien: {grow}. {names[result.develop[0]].develop}")
-    if related_work:
+    return "\n".join(lines)
+
+
+TOP_ROUTES = 3
+
+
+def first_sentence(text: str) -> str:
+    end = text.find(". ")
+    return text if end == -1 else text[: end + 1]
+
+
+def advice_text(content: AdviceContent, advice: Advice) -> str:
+    """The short advice under the result: top routes, fitting work, practical notes."""
+    lines = []
+    if advice.related_work:
+        lines += [advice.related_work, ""]
+    if advice.routes:
+        lines.append("Mijn advies voor jou:")
+        for number, item in enumerate(advice.routes[:TOP_ROUTES], start=1):
+            route = content.route(item.id)
+            lines.append(f"{number}. {route.name}: {first_sentence(route.what)}")
+    else:
         lines.append(
-            f"Je werkte in: {related_work.lower()}. Dat werk lijkt op klantcontact. "
-            "Veel van wat je daar deed, kun je meenemen."
+            "Ik heb nu geen opleiding die precies past. "
+            "Een adviseur van UWV denkt graag met je mee."
         )
-    lines += [
-        "",
-        "Let op: dit is een verkenning, geen test of sollicitatie. "
-        "Wil je verder praten? Een adviseur van UWV helpt je graag.",
-    ]
+    if advice.roles:
+        lines += ["", "Werk dat bij je past: " + ", ".join(r.name for r in advice.roles) + "."]
+    if advice.practical:
+        lines += ["", *advice.practical]
+    more = " Typ 'meer advies' voor alle adviezen." if len(advice.routes) > TOP_ROUTES else ""
+    lines += ["", f"Typ 'waarom dit advies' voor uitleg.{more}", content.adviser]
+    return "\n".join(lines)
+
+
+def advice_reasons_text(content: AdviceContent, advice: Advice) -> str:
+    """Per advised route and role: which answers and scores led to it."""
+    lines = ["Waarom dit advies? Het volgt uit je antwoorden:"]
+    for item in (*advice.routes, *advice.roles):
+        because = " en ".join(item.reasons) if item.reasons else "dit past bij iedereen die begint"
+        lines.append(f"- {item.name}: {because}.")
+    lines += ["", content.adviser]
+    return "\n".join(lines)
+
+
+def advice_full_text(content: AdviceContent, advice: Advice) -> str:
+    """Every advised route with what it is, practical facts, source and link."""
+    lines = ["Alle adviezen voor jou:"]
+    for item in advice.routes:
+        route = content.route(item.id)
+        lines += ["", f"{route.name} ({route.level})", route.what, route.practical]
+        link = f" Meer informatie: {route.link}" if route.link else ""
+        lines.append(f"Bron: {route.source}.{link}")
+    if not advice.routes:
+        lines.append("Ik heb nu geen opleiding die precies past.")
+    lines += ["", content.adviser]
     return "\n".join(lines)
 
 
@@ -125,12 +171,3 @@ def result_payload(result: Result, routes: list[str] | None = None) -> dict[str,
         "routes": list(routes or []),
         "completed": True,
     }
-
-
-def related_work_label(assessment: Assessment, answers: Mapping[str, str]) -> str | None:
-    """The label of the person's former work when it is related to klantcontact."""
-    for question in assessment.intake:
-        option = question.option(answers.get(question.id, ""))
-        if option is not None and option.related and option.id != "klantcontact":
-            return option.label
-    return None

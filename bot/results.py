@@ -5,11 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from bot.advice import Advice, AdviceContent, Facts, advise
 from bot.assessment import Assessment
-from bot.scoring import Result
+from bot.scoring import Result, score
 from bot.store import ResultsStore, StoreError
 
 logger = logging.getLogger(__name__)
+
+
+def evaluate(
+    assessment: Assessment, content: AdviceContent, answers: Mapping[str, str]
+) -> tuple[Result, Advice]:
+    """Scores and advice for a complete set of answers (deterministic)."""
+    result = score(assessment, answers)
+    return result, advise(content, Facts(assessment, answers, result))
 
 
 def answers_with_points(

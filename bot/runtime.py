@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bot.advice import AdviceContent, load_advice
 from bot.assessment import Assessment, load_assessment
 from bot.config import get_settings
 from bot.identity import load_or_create_key, pseudonym
@@ -17,6 +18,11 @@ from bot.store import ResultsStore
 @lru_cache(maxsize=1)
 def assessment() -> Assessment:
     return load_assessment()
+
+
+@lru_cache(maxsize=1)
+def advice_content() -> AdviceContent:
+    return load_advice(assessment())
 
 
 @lru_cache(maxsize=1)
@@ -41,5 +47,5 @@ def reset() -> None:
 
     if store.cache_info().currsize:
         store().close()
-    for cached in (assessment, store, _identity_key, get_settings):
+    for cached in (assessment, advice_content, store, _identity_key, get_settings):
         cached.cache_clear()

@@ -1,7 +1,7 @@
 """Compare NLU pipelines on the held-out set; prints a Markdown table.
 
 Trains each pipeline (config.yml and every file in scripts/nlu_variants/) on
-data/nlu and evaluates it on tests/data/nlu_heldout.yml, which is never used
+data/nlu and evaluates it on tests/data/nlu_heldout, which is never used
 for training. Takes about a minute per pipeline on 2 cores.
 
 Usage: .venv/bin/python scripts/compare_nlu_pipelines.py [--out docs/nlu-comparison.md]
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
+HELDOUT = ROOT / "tests" / "data" / "nlu_heldout"
 
 
 def evaluate(config: Path, work: Path) -> dict[str, float]:

@@ -61,7 +61,15 @@ def journey_stories(assessment: Assessment) -> str:
     happy = start("hoi")
     for question in assessment.questions:
         happy += answer(question, 0)
-    happy += [*finish(), *user("hoi", "greet"), action("utter_already_done")]
+    happy += [
+        *finish(),
+        *user("waarom dit advies?", "ask_advice_why"),
+        action("action_explain_advice"),
+        *user("meer advies", "more_advice"),
+        action("action_more_advice"),
+        *user("hoi", "greet"),
+        action("utter_already_done"),
+    ]
 
     no_consent = [*start("hallo"), *user("nee", "deny"), action("assessment_form")]
     for question in assessment.questions[1:]:

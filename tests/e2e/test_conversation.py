@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from bot.advice import load_advice
 from bot.assessment import KIND_SCALE, Assessment, Question
+from bot.results import evaluate
 from tests.e2e.conftest import BotServers
 
 pytestmark = pytest.mark.e2e
@@ -105,6 +107,10 @@ def test_check_by_buttons_and_by_typing_store_the_same_result(bot_servers, asses
     by_typing, _ = run_check(bot_servers, assessment, "e2e-typing", typed=True)
 
     assert set(by_buttons) == {"type", "scores", "overall", "routes", "completed"}
+    planned = {q.id: q.options[planned_option(assessment, q)].id for q in assessment.questions}
+    _, advice = evaluate(assessment, load_advice(assessment), planned)
+    assert by_buttons["routes"] == advice.route_ids
+    assert by_buttons["routes"], "the planned answers should lead to at least one route"
     assert set(by_buttons["scores"]) == {g.id for g in assessment.groups}
     assert by_buttons == by_typing
     summary = next(m["text"] for m in messages if "Dit is je uitslag" in m.get("text", ""))
@@ -130,6 +136,10 @@ def test_why_back_and_unclear_answers_keep_the_question_open(bot_servers, assess
     assert assessment.question("beroep").why in messages[0]["text"]
     assert open_question_of(messages, assessment).id == "beroep"
 
+    messages = bot_servers.send(sender, "hoeveel verdien je bij een klantenservice?")
+    assert "cao" in messages[0]["text"]
+    assert open_question_of(messages, assessment).id == "beroep"
+
     messages = bot_servers.send(sender, "xqzw")
     assert "begrijp ik niet" in messages[0]["text"]
     assert open_question_of(messages, assessment).id == "beroep"
@@ -146,3 +156,24 @@ def test_why_back_and_unclear_answers_keep_the_question_open(bot_servers, assess
     assert open_question_of(messages, assessment).id == "beroep"
 
     assert bot_servers.cli("results", "--sender", sender, "--json").returncode == 1
+
+
+def test_every_work_topic_is_answered_outside_the_check(bot_servers):
+    """One typical question per topic, asked before any check: the right answer comes back."""
+    from bot.assessment import load_assessment
+    from bot.facts import load_facts, render_answer
+
+    assessment = load_assessment()
+    answers = {t.id: render_answer(t, assessment) for t in load_facts()}
+    questions = {
+        "salaris": "wat verdien je bij een klantenservice",
+        "thuiswerken": "kan je thuiswerken",
+        "aantal_werkenden": "hoeveel mensen werken in klantcontact",
+        "is_test": "is dit een test",
+        "duur_check": "hoe lang duurt de check",
+    }
+    for topic, question in questions.items():
+        messages = bot_servers.send("e2e-faq", question)
+        assert messages and messages[0].get("text") == answers[topic], (question, messages)
+    messages = bot_servers.send("e2e-faq", "wie wint het wk voetbal")
+    assert "Daar kan ik je helaas niet mee helpen" in messages[0]["text"]

@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.advice import ActionExplainAdvice, ActionMoreAdvice
 from actions.ask_question import ActionAskAssessmentAnswer
 from actions.delete_data import ActionDeleteData
 from actions.explain import ActionExplainQuestion
@@ -216,15 +217,21 @@ async def test_show_result_stores_and_sends_the_fixed_json(domain, assessment):
     events = await ActionShowResult().run(
         dispatcher, tracker({"answers": answers, "assessment_id": "d" * 32}), domain
     )
-    text, custom = dispatcher.messages
+    text, advice, custom = dispatcher.messages
     assert "Je score is 100 van de 100." in text["text"]
+    assert "Mijn advies voor jou:\n1. KSF Branchecertificaat" in advice["text"]
     assert custom["custom"] == {
         "type": "assessment_result",
         "scores": dict.fromkeys(
             ["communicatief", "analytisch", "schakelen", "commercieel", "administratief"], 100
         ),
         "overall": 100,
-        "routes": [],
+        "routes": [
+            "ksf_branchecertificaat",
+            "mbo3_contactcenter",
+            "mbo3_commercieel_binnendienst",
+            "wft_basis",
+        ],
         "completed": True,
     }
     assert slot_values(events)["check_status"] == "done"
@@ -237,7 +244,7 @@ async def test_show_result_without_consent_stores_nothing(domain, assessment):
     dispatcher = CollectingDispatcher()
     answers = all_answers(assessment, consent="nee")
     await ActionShowResult().run(dispatcher, tracker({"answers": answers}), domain)
-    assert dispatcher.messages[1]["custom"]["completed"] is True
+    assert dispatcher.messages[2]["custom"]["completed"] is True
     assert runtime.store().latest(runtime.person_for(SENDER)) is None
 
 
@@ -304,3 +311,37 @@ async def test_extract_keeps_a_plain_option_even_if_nlu_says_meta(domain):
 
 async def test_extract_ignores_the_message_after_an_interruption(domain):
     assert await extract(domain, {"answers": {}}, "ja", "affirm", "action_explain_question") == {}
+
+
+async def test_explain_advice_names_the_answers_behind_each_route(domain, assessment):
+    dispatcher = CollectingDispatcher()
+    await ActionExplainAdvice().run(
+        dispatcher, tracker({"answers": all_answers(assessment)}), domain
+    )
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("Waarom dit advies?")
+    assert "- KSF Branchecertificaat (A, B of chat): je totaalscore is 100." in text
+    assert "werk.nl" in text
+
+
+async def test_more_advice_lists_every_route_with_source(domain, assessment):
+    dispatcher = CollectingDispatcher()
+    await ActionMoreAdvice().run(dispatcher, tracker({"answers": all_answers(assessment)}), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "WFT-basis" in text and "Bron: Klantenservice Federatie" in text
+    assert "https://www.ksfbranchecertificaat.nl" in text
+
+
+async def test_advice_actions_wait_for_the_end_of_the_check(domain):
+    for action in (ActionExplainAdvice(), ActionMoreAdvice()):
+        dispatcher = CollectingDispatcher()
+        await action.run(dispatcher, tracker({"answers": {}}), domain)
+        assert dispatcher.messages[0]["response"] == "utter_advice_after_check"
+
+
+async def test_extract_takes_a_clear_occupation_even_if_nlu_says_faq(domain):
+    slots = {"answers": {"toestemming": "nee"}}
+    assert await extract(domain, slots, "ik werkte in een callcenter", "faq") == {
+        "assessment_answer": "ik werkte in een callcenter"
+    }
+    assert await extract(domain, slots, "wat verdien je in een callcenter?", "faq") == {}

@@ -103,3 +103,17 @@ def test_journey_stories_match_the_content(assessment):
     expected = module.journey_stories(assessment) + "\n"
     actual = (ROOT / "tests" / "stories" / "test_journey.yml").read_text(encoding="utf-8")
     assert actual == expected, "regenerate tests/stories/test_journey.yml (see its header)"
+
+
+def test_every_faq_topic_has_training_and_heldout_examples():
+    import yaml
+
+    from bot.facts import load_facts
+
+    def topics_in(path):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {i["intent"].split("/", 1)[1] for i in data["nlu"] if i["intent"].startswith("faq/")}
+
+    topics = {t.id for t in load_facts()}
+    assert topics_in(ROOT / "data" / "nlu" / "faq.yml") == topics
+    assert topics_in(ROOT / "tests" / "data" / "nlu_heldout" / "faq.yml") == topics

@@ -1,0 +1,328 @@
+"""Advice from scores and answers: routes, roles, carry-over and practical notes.
+
+Everything a person is advised comes from a rule in ``bot/content/advice.yml``
+and carries the reasons that made the rule hold, so "waarom dit advies?" can
+show exactly which answers and scores led to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.assessment import CONTENT_DIR, Assessment, ContentError
+from bot.scoring import Result
+
+ADVICE_FILE = CONTENT_DIR / "advice.yml"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a rule can look at: the answers and the scores of one person."""
+
+    assessment: Assessment
+    answers: Mapping[str, str]
+    result: Result
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test in a rule, e.g. "score for commercieel is 60 or more"."""
+
+    kind: str  # "overall", "score" or "answer"
+    group: str = ""
+    minimum: int | None = None
+    below: int | None = None
+    question: str = ""
+    values: tuple[str, ...] = ()
+    negate: bool = False
+
+    def holds(self, facts: Facts) -> bool:
+        if self.kind == "answer":
+            given = facts.answers.get(self.question)
+            return (given not in self.values) if self.negate else (given in self.values)
+        value = self._score(facts)
+        if self.minimum is not None and value < self.minimum:
+            return False
+        return self.below is None or value < self.below
+
+    def reason(self, facts: Facts) -> str:
+        """The condition in the person's own terms, for "waarom dit advies?"."""
+        if self.kind == "answer":
+            question = facts.assessment.question(self.question)
+            assert question is not None  # checked when loading
+            option = question.option(facts.answers.get(self.question, ""))
+            label = option.label if option else "geen antwoord"
+            return f"je antwoord bij {question.topic or question.text}: '{label}'"
+        value = self._score(facts)
+        if self.kind == "overall":
+            return f"je totaalscore is {value}"
+        short = facts.assessment.group(self.group).short
+        if self.below is not None:
+            return f"je score voor {short} is {value}, daar kun je nog in groeien"
+        return f"je score voor {short} is {value}"
+
+    def _score(self, facts: Facts) -> int:
+        if self.kind == "overall":
+            return facts.result.overall
+        return facts.result.scores[self.group]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """All of ``every`` and, when given, at least one of ``some`` must hold."""
+
+    every: tuple[Condition, ...] = ()
+    some: tuple[Condition, ...] = ()
+
+    def reasons(self, facts: Facts) -> tuple[str, ...] | None:
+        """The reasons when the rule holds, else None."""
+        if not all(c.holds(facts) for c in self.every):
+            return None
+        met = [c for c in self.some if c.holds(facts)]
+        if self.some and not met:
+            return None
+        return tuple(c.reason(facts) for c in (*self.every, *met))
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str
+    name: str
+    level: str
+    what: str
+    practical: str
+    source: str
+    link: str
+    priority: int
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    what: str
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    text: str
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class AdviceContent:
+    routes: tuple[Route, ...]
+    roles: tuple[Role, ...]
+    related_work: dict[str, str]
+    practical: tuple[Note, ...]
+    adviser: str
+
+    def route(self, route_id: str) -> Route:
+        return next(r for r in self.routes if r.id == route_id)
+
+
+@dataclass(frozen=True)
+class Advised:
+    """A route or role that holds for this person, with why."""
+
+    id: str
+    name: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Advice:
+    routes: tuple[Advised, ...]
+    roles: tuple[Advised, ...]
+    related_work: str | None
+    practical: tuple[str, ...]
+
+    @property
+    def route_ids(self) -> list[str]:
+        return [r.id for r in self.routes]
+
+
+def advise(content: AdviceContent, facts: Facts) -> Advice:
+    """Every route and role whose rule holds, routes in priority order."""
+    routes = []
+    for route in sorted(content.routes, key=lambda r: r.priority):
+        reasons = route.rule.reasons(facts)
+        if reasons is not None:
+            routes.append(Advised(route.id, route.name, reasons))
+    roles = []
+    for role in content.roles:
+        reasons = role.rule.reasons(facts)
+        if reasons is not None:
+            roles.append(Advised(role.id, role.name, reasons))
+    work = facts.answers.get("beroep", "")
+    notes = tuple(n.text for n in content.practical if n.rule.reasons(facts) is not None)
+    return Advice(tuple(routes), tuple(roles), content.related_work.get(work), notes)
+
+
+def load_advice(assessment: Assessment, path: Path | str = ADVICE_FILE) -> AdviceContent:
+    """Read and validate the advice file against the questions it refers to."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ContentError(path, "file", "not found") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(path, "file", f"is not valid YAML: {exc}") from exc
+    return _AdviceReader(path, assessment).read(raw)
+
+
+class _AdviceReader:
+    def __init__(self, path: Path, assessment: Assessment) -> None:
+        self.path = path
+        self.assessment = assessment
+
+    def fail(self, where: str, problem: str) -> ContentError:
+        return ContentError(self.path, where, problem)
+
+    def mapping(self, value: Any, where: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(where, "must be a mapping (key: value)")
+        return value
+
+    def items(self, root: Mapping[str, Any], key: str) -> list[Any]:
+        value = root.get(key)
+        if not isinstance(value, list) or not value:
+            raise self.fail(key, "must be a non-empty list")
+        return value
+
+    def text(self, spec: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
+        value = spec.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{where}.{key}", "must be a non-empty text")
+        return " ".join(value.split())
+
+    def read(self, raw: Any) -> AdviceContent:
+        root = self.mapping(raw, "top level")
+        routes = tuple(
+            self.route(item, f"routes[{i}]") for i, item in enumerate(self.items(root, "routes"))
+        )
+        roles = tuple(
+            self.role(item, f"roles[{i}]") for i, item in enumerate(self.items(root, "roles"))
+        )
+        notes = tuple(
+            self.note(item, f"practical[{i}]")
+            for i, item in enumerate(self.items(root, "practical"))
+        )
+        for name, things in (("routes", routes), ("roles", roles), ("practical", notes)):
+            ids = [t.id for t in things]
+            if len(set(ids)) != len(ids):
+                raise self.fail(name, f"ids must be unique, got {ids}")
+        related = self.mapping(root.get("related_work"), "related_work")
+        work = self.assessment.question("beroep")
+        for key, value in related.items():
+            if work is None or work.option(key) is None:
+                raise self.fail(f"related_work.{key}", "is not an option of the question 'beroep'")
+            if not isinstance(value, str) or not value.strip():
+                raise self.fail(f"related_work.{key}", "must be a non-empty text")
+        adviser = self.text(root, "adviser", "top level")
+        return AdviceContent(
+            routes, roles, {k: " ".join(v.split()) for k, v in related.items()}, notes, adviser
+        )
+
+    def route(self, raw: Any, where: str) -> Route:
+        spec = self.mapping(raw, where)
+        priority = spec.get("priority")
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            raise self.fail(f"{where}.priority", "must be a whole number")
+        link = self.text(spec, "link", where, required=False)
+        if link and not link.startswith("https://"):
+            raise self.fail(f"{where}.link", "must start with https://")
+        return Route(
+            id=self.text(spec, "id", where),
+            name=self.text(spec, "name", where),
+            level=self.text(spec, "level", where),
+            what=self.text(spec, "what", where),
+            practical=self.text(spec, "practical", where),
+            source=self.text(spec, "source", where),
+            link=link,
+            priority=priority,
+            rule=self.rule(spec.get("when"), f"{where}.when"),
+        )
+
+    def role(self, raw: Any, where: str) -> Role:
+        spec = self.mapping(raw, where)
+        return Role(
+            id=self.text(spec, "id", where),
+            name=self.text(spec, "name", where),
+            what=self.text(spec, "what", where),
+            rule=self.rule(spec.get("when"), f"{where}.when"),
+        )
+
+    def note(self, raw: Any, where: str) -> Note:
+        spec = self.mapping(raw, where)
+        return Note(
+            id=self.text(spec, "id", where),
+            text=self.text(spec, "text", where),
+            rule=self.rule(spec.get("when"), f"{where}.when"),
+        )
+
+    def rule(self, raw: Any, where: str) -> Rule:
+        if raw is None:
+            return Rule()
+        spec = self.mapping(raw, where)
+        unknown = set(spec) - {"all", "any"}
+        if unknown:
+            raise self.fail(where, f"only 'all' and 'any' are allowed, got {sorted(unknown)}")
+        parts = {}
+        for key in ("all", "any"):
+            items = spec.get(key, [])
+            if not isinstance(items, list):
+                raise self.fail(f"{where}.{key}", "must be a list of conditions")
+            parts[key] = tuple(
+                self.condition(c, f"{where}.{key}[{i}]") for i, c in enumerate(items)
+            )
+        return Rule(every=parts["all"], some=parts["any"])
+
+    def condition(self, raw: Any, where: str) -> Condition:
+        spec = self.mapping(raw, where)
+        if len(spec) != 1:
+            raise self.fail(where, "must have exactly one of overall, score, answer")
+        kind, body = next(iter(spec.items()))
+        body = self.mapping(body, f"{where}.{kind}")
+        if kind in {"overall", "score"}:
+            minimum, below = body.get("min"), body.get("below")
+            for key, value in (("min", minimum), ("below", below)):
+                if value is not None and (not isinstance(value, int) or not 0 <= value <= 100):
+                    raise self.fail(f"{where}.{kind}.{key}", "must be a whole number from 0 to 100")
+            if minimum is None and below is None:
+                raise self.fail(f"{where}.{kind}", "needs min or below")
+            group = ""
+            if kind == "score":
+                group = body.get("group", "")
+                if group not in {g.id for g in self.assessment.groups}:
+                    raise self.fail(f"{where}.score.group", f"unknown group {group!r}")
+            return Condition(kind, group=group, minimum=minimum, below=below)
+        if kind == "answer":
+            question = self.assessment.question(str(body.get("question", "")))
+            if question is None:
+                raise self.fail(
+                    f"{where}.answer.question", f"unknown question {body.get('question')!r}"
+                )
+            negate = "not_in" in body
+            values = body.get("not_in" if negate else "in")
+            if not isinstance(values, list) or not values:
+                raise self.fail(f"{where}.answer", "needs a list 'in' or 'not_in'")
+            for value in values:
+                if question.option(str(value)) is None:
+                    raise self.fail(
+                        f"{where}.answer", f"{value!r} is not an option of {question.id!r}"
+                    )
+            return Condition(
+                kind, question=question.id, values=tuple(map(str, values)), negate=negate
+            )
+        raise self.fail(where, f"unknown condition {kind!r}")
