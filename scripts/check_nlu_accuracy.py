@@ -1,4 +1,8 @@
-"""Fail when the held-out intent accuracy in a `rasa test nlu` report is too low.
+"""Fail when the held-out accuracy in a `rasa test nlu` report is too low.
+
+Checks the intent accuracy (minimum 0.90) and, when the report folder has a
+response selection report, the accuracy of picking the right FAQ topic
+(--topic-minimum, 0.80 by default; see docs/nlu.md for the measured value).
 
 Usage: python scripts/check_nlu_accuracy.py results/nlu/intent_report.json --minimum 0.90
 """
@@ -15,6 +19,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("report", type=Path)
     parser.add_argument("--minimum", type=float, default=0.90)
+    parser.add_argument("--topic-minimum", type=float, default=0.80)
     args = parser.parse_args()
     report = json.loads(args.report.read_text(encoding="utf-8"))
     accuracy = float(report["accuracy"])
@@ -31,7 +36,15 @@ def main() -> int:
     )
     for name, f1 in weak:
         print(f"  weak intent: {name} (F1 {f1:.2f})")
-    return 0 if accuracy >= args.minimum else 1
+    ok = accuracy >= args.minimum
+    topics = args.report.parent / "response_selection_report.json"
+    if topics.exists():
+        topic_accuracy = float(json.loads(topics.read_text(encoding="utf-8"))["accuracy"])
+        print(
+            f"Held-out FAQ topic accuracy: {topic_accuracy:.3f} (minimum {args.topic_minimum:.2f})"
+        )
+        ok = ok and topic_accuracy >= args.topic_minimum
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
