@@ -7,6 +7,7 @@ show exactly which answers and scores led to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,6 +240,9 @@ class _AdviceReader:
         priority = spec.get("priority")
         if not isinstance(priority, int) or isinstance(priority, bool):
             raise self.fail(f"{where}.priority", "must be a whole number")
+        source = self.text(spec, "source", where)
+        if not re.search(r"\b(?:19|20)\d\d\b", source):
+            raise self.fail(f"{where}.source", "must name a year, e.g. 'UWV (2017)'")
         link = self.text(spec, "link", where, required=False)
         if link and not link.startswith("https://"):
             raise self.fail(f"{where}.link", "must start with https://")
@@ -248,7 +252,7 @@ class _AdviceReader:
             level=self.text(spec, "level", where),
             what=self.text(spec, "what", where),
             practical=self.text(spec, "practical", where),
-            source=self.text(spec, "source", where),
+            source=source,
             link=link,
             priority=priority,
             rule=self.rule(spec.get("when"), f"{where}.when"),

@@ -23,7 +23,7 @@ FACTS_FILE = CONTENT_DIR / "facts.yml"
 RETRIEVAL_INTENT = "faq"
 #: A figure needs a source with a year in brackets, e.g. "(UWV, 2017)".
 SOURCE_WITH_YEAR = re.compile(r"\([^()]*\b(?:19|20)\d\d[^()]*\)")
-MAX_SENTENCES = 4
+MAX_SENTENCES = 3
 
 
 @dataclass(frozen=True)

@@ -158,21 +158,18 @@ def test_why_back_and_unclear_answers_keep_the_question_open(bot_servers, assess
     assert bot_servers.cli("results", "--sender", sender, "--json").returncode == 1
 
 
-def test_every_work_topic_is_answered_outside_the_check(bot_servers):
-    """One typical question per topic, asked before any check: the right answer comes back."""
-    from bot.assessment import load_assessment
-    from bot.facts import load_facts, render_answer
+def test_every_work_topic_is_answered_outside_the_check(bot_servers, assessment):
+    """For every FAQ topic a typical question gets that topic's answer from the running bot."""
+    import yaml
 
-    assessment = load_assessment()
+    from bot.facts import load_facts, render_answer
+    from tests.conftest import ROOT
+
     answers = {t.id: render_answer(t, assessment) for t in load_facts()}
-    questions = {
-        "salaris": "wat verdien je bij een klantenservice",
-        "thuiswerken": "kan je thuiswerken",
-        "aantal_werkenden": "hoeveel mensen werken in klantcontact",
-        "is_test": "is dit een test",
-        "duur_check": "hoe lang duurt de check",
-    }
-    for topic, question in questions.items():
+    examples = yaml.safe_load((ROOT / "data" / "nlu" / "faq.yml").read_text(encoding="utf-8"))
+    for item in examples["nlu"]:
+        topic = item["intent"].split("/", 1)[1]
+        question = item["examples"].splitlines()[0].lstrip("- ").strip()
         messages = bot_servers.send("e2e-faq", question)
         assert messages and messages[0].get("text") == answers[topic], (question, messages)
     messages = bot_servers.send("e2e-faq", "wie wint het wk voetbal")

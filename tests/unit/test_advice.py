@@ -137,6 +137,7 @@ def raw() -> dict[str, Any]:
             "roles[1].when.all[1].answer",
         ),
         (lambda r: r["routes"][0].pop("source"), "routes[0].source"),
+        (lambda r: r["routes"][0].update(source="UWV"), "routes[0].source"),
         (lambda r: r["routes"][0].update(link="http://example.org"), "routes[0].link"),
         (lambda r: r["related_work"].update(astronaut="x"), "related_work.astronaut"),
         (lambda r: r["routes"][0]["when"].update(sometimes=[]), "routes[0].when"),
