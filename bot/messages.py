@@ -99,10 +99,12 @@ def result_text(assessment: Assessment, result: Result) -> str:
     for group in assessment.groups:
         score = result.scores[group.id]
         lines.append(f"- {group.name}: {score} ({result.group_band(group.id).group_words})")
-    strong = " en ".join(names[g].short for g in result.strengths)
-    lines += ["", f"Hier ben je sterk in: {strong}. {names[result.strengths[0]].strength}"]
-    grow = " en ".join(names[g].short for g in result.develop[:2])
-    lines.append(f"Hier kun je nog in groeien: {grow}. {names[result.develop[0]].develop}")
+    lines += ["", "Hier ben je sterk in:"]
+    lines += [f"- {names[g].short}" for g in result.strengths]
+    lines.append(names[result.strengths[0]].strength)
+    lines += ["", "Hier kun je nog in groeien:"]
+    lines += [f"- {names[g].short}" for g in result.develop[:2]]
+    lines.append(names[result.develop[0]].develop)
     return "\n".join(lines)
 
 

@@ -66,5 +66,5 @@ def test_result_text_names_score_strengths_and_development(assessment):
     answers["adm_mail"] = "collega_laten_doen"
     text = result_text(assessment, score(assessment, answers))
     assert "Je score is 90 van de 100." in text
-    assert "Hier ben je sterk in: contact met mensen en problemen oplossen." in text
-    assert "Hier kun je nog in groeien: typen, spelling en nauwkeurig werken." in text
+    assert "Hier ben je sterk in:\n- contact met mensen\n- problemen oplossen\n" in text
+    assert "Hier kun je nog in groeien:\n- typen, spelling en nauwkeurig werken\n" in text
