@@ -12,6 +12,7 @@ export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005
 export RASA_HOST ?= 127.0.0.1
 export WEB_PORT ?= 8000
+export WEB_HOST ?= 127.0.0.1
 export KC_VAR_DIR ?= var
 export KC_TRACKER_DB ?= $(KC_VAR_DIR)/tracker.db
 export KC_SPACY_DIR ?= $(KC_VAR_DIR)/spacy-nl
@@ -26,10 +27,13 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 .PHONY: help install run shell test lint format validate unit train test-stories nlu-heldout e2e clean
 
 help:
-	@echo "make run     install what is missing, train if needed, start the bot"
+	@echo "make run     install what is missing, train if needed, start the bot and the web pages"
 	@echo "make test    install, lint, validate, unit tests, train, story tests, NLU gate, e2e"
 	@echo "make shell   chat with the bot in the terminal"
 	@echo "make lint    ruff check and format check; make format fixes formatting"
+
+NODE_STAMP := node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@if [ ! -x "$(PY)" ]; then \
@@ -42,7 +46,20 @@ $(INSTALLED): pyproject.toml constraints.txt
 	@scripts/install-spacy-model.sh "$(PIP)"
 	@touch $@
 
-install: $(INSTALLED)
+# Front-end packages from the npm registry (pinned in package-lock.json), served locally.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+# Debian's Chromium for the browser tests (Playwright's own download does not work here).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "Chromium is missing: sudo apt-get install chromium" >&2; exit 1; \
+	fi
+
+install: $(INSTALLED) $(NODE_STAMP)
 
 $(NLP_STAMP): $(INSTALLED) bot/nlp.py
 	$(PY) -m bot nlp build
@@ -52,7 +69,7 @@ $(MODEL): $(INSTALLED) $(NLP_STAMP) $(TRAIN_INPUTS)
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) $(NODE_STAMP)
 	@VENV=$(VENV) MODEL=$(MODEL) scripts/run.sh
 
 shell: $(MODEL)
@@ -81,7 +98,7 @@ nlu-heldout: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/data/nlu_heldout --out results/nlu
 	$(PY) scripts/check_nlu_accuracy.py results/nlu/intent_report.json --minimum 0.90
 
-e2e: $(MODEL)
+e2e: $(MODEL) $(NODE_STAMP) $(CHROMIUM)
 	$(PY) -m pytest -q -m e2e tests/e2e
 
 test: lint validate unit train test-stories nlu-heldout e2e

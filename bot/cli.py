@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -137,6 +138,36 @@ def faq_responses() -> None:
     except ContentError as exc:
         click.echo(f"Content error: {exc}", err=True)
         sys.exit(1)
+
+
+@cli.command(
+    help="""Serve the demo page, the chat widget, charts and PDF reports.
+
+Binds to 127.0.0.1 by default (WEB_HOST, WEB_PORT). The widget connects to
+Rasa's socket.io channel at --rasa-url.
+
+\b
+Example:
+  python -m bot web --port 8000 --rasa-url http://127.0.0.1:5005
+""",
+)
+@click.option(
+    "--host", default=lambda: os.environ.get("WEB_HOST", "127.0.0.1"), show_default="127.0.0.1"
+)
+@click.option(
+    "--port", type=int, default=lambda: int(os.environ.get("WEB_PORT", "8000")), show_default="8000"
+)
+@click.option(
+    "--rasa-url",
+    default=lambda: os.environ.get("KC_RASA_PUBLIC_URL", "http://127.0.0.1:5005"),
+    show_default="http://127.0.0.1:5005",
+)
+@click.option("--node-modules", type=click.Path(path_type=Path), default=Path("node_modules"))
+def web(host: str, port: int, rasa_url: str, node_modules: Path) -> None:
+    from bot.web.app import WebConfig, run
+
+    click.echo(f"Web pages on http://{host}:{port}/ (widget talks to {rasa_url})")
+    run(host, port, WebConfig(rasa_url=rasa_url.rstrip("/"), node_modules=node_modules))
 
 
 @cli.group(help="The Dutch spaCy pipeline used by Rasa.")

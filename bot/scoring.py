@@ -65,6 +65,22 @@ def round_half_up(value: Fraction) -> int:
     return int(value + Fraction(1, 2))
 
 
+def ranked_groups(
+    assessment: Assessment, values: Mapping[str, Fraction | int]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Strengths (highest two) and points to develop (under 60, lowest first).
+
+    On a tie the group that comes first in the report wins. With no group
+    under the line, the lowest group is the one to grow in.
+    """
+    order = [g.id for g in assessment.groups]
+    ranked = sorted(order, key=lambda gid: (-values[gid], order.index(gid)))
+    strengths = tuple(ranked[:STRENGTH_COUNT])
+    weak = [gid for gid in reversed(ranked) if round_half_up(Fraction(values[gid])) < DEVELOP_BELOW]
+    develop = tuple(gid for gid in weak if gid not in strengths) or (ranked[-1],)
+    return strengths, develop
+
+
 def group_fraction(group: Group, answers: Mapping[str, str]) -> Fraction:
     """The exact mean fraction of points for one group (0 to 1)."""
     parts: list[Fraction] = []
@@ -82,13 +98,7 @@ def score(assessment: Assessment, answers: Mapping[str, str]) -> Result:
     exact = {g.id: group_fraction(g, answers) * 100 for g in assessment.groups}
     scores = {group_id: round_half_up(value) for group_id, value in exact.items()}
     overall = round_half_up(sum(exact.values(), Fraction(0)) / len(exact))
-    order = [g.id for g in assessment.groups]
-    # Highest first; on a tie the group that comes first in the report wins.
-    ranked = sorted(order, key=lambda gid: (-exact[gid], order.index(gid)))
-    strengths = tuple(ranked[:STRENGTH_COUNT])
-    # Lowest first; with no group under the line, the lowest group is the one to grow in.
-    weak = [gid for gid in reversed(ranked) if scores[gid] < DEVELOP_BELOW]
-    develop = tuple(gid for gid in weak if gid not in strengths) or (ranked[-1],)
+    strengths, develop = ranked_groups(assessment, exact)
     return Result(
         scores=scores, overall=overall, band=band_for(overall), strengths=strengths, develop=develop
     )

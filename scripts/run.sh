@@ -36,7 +36,11 @@ pids+=($!)
   >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 
-echo "Starting the action server (port $ACTION_PORT) and Rasa (port $RASA_PORT)."
+"$VENV/bin/python" -m bot web --host "${WEB_HOST:-127.0.0.1}" --port "${WEB_PORT:-8000}" \
+  --rasa-url "http://127.0.0.1:$RASA_PORT" >"$LOG_DIR/web.log" 2>&1 &
+pids+=($!)
+
+echo "Starting the action server (port $ACTION_PORT), Rasa (port $RASA_PORT) and the web pages (port ${WEB_PORT:-8000})."
 echo "Loading the model takes about a minute; logs are in $LOG_DIR/."
 for _ in $(seq 1 300); do
   if curl -fsS "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then break; fi
@@ -49,6 +53,7 @@ done
 cat <<MSG
 
 Klantcontact-check is running.
+  Web page with the chat widget:  http://127.0.0.1:${WEB_PORT:-8000}/
   Chat in the terminal instead: stop this and run  make shell
   Chat over REST:
     curl -s -X POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\

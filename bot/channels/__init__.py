@@ -1,0 +1,1 @@
+"""Rasa input channels that need more than Rasa's built-in ones."""

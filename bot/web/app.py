@@ -1,0 +1,194 @@
+"""The web app on port 8000 (aiohttp, already in Rasa's dependency tree).
+
+It serves the demo page, the widget's files, the front-end packages from
+node_modules (no CDN), and the result card's chart and PDF. Everything is
+computed from the result message the browser already has, so this app keeps
+no personal data. Binds to 127.0.0.1 unless configured otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from aiohttp import web
+
+from bot import runtime
+from bot.assessment import Assessment
+from bot.charts import alt_text, render_radar_png
+from bot.report import build_report_pdf
+from bot.scoring import band_for, ranked_groups
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+VENDOR_FILES = {
+    "socket.io.min.js": ("socket.io-client", "dist", "socket.io.min.js"),
+    "axe.min.js": ("axe-core", "axe.min.js"),
+}
+CACHE_STATIC = "public, max-age=3600"
+CACHE_VENDOR = "public, max-age=86400, immutable"
+
+
+class BadResult(ValueError):
+    """The query does not describe a valid result."""
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    rasa_url: str
+    node_modules: Path
+    title: str = "Past klantcontact bij jou?"
+
+
+def parse_result(
+    query: Mapping[str, str], assessment: Assessment
+) -> tuple[dict[str, int], int, list[str]]:
+    """Scores, overall and route ids from a query string; raises BadResult."""
+    scores: dict[str, int] = {}
+    for group in assessment.groups:
+        scores[group.id] = _score(query.get(group.id), group.id)
+    overall = _score(query.get("overall"), "overall")
+    routes = [r for r in (query.get("routes") or "").split(",") if r]
+    known = {r.id for r in runtime.advice_content().routes}
+    unknown = [r for r in routes if r not in known]
+    if unknown:
+        raise BadResult(f"unknown routes: {unknown}")
+    return scores, overall, routes
+
+
+def _score(value: str | None, name: str) -> int:
+    if value is None or not re.fullmatch(r"\d{1,3}", value) or int(value) > 100:
+        raise BadResult(f"{name} must be a whole number from 0 to 100")
+    return int(value)
+
+
+def result_query(scores: Mapping[str, int], overall: int, routes: list[str]) -> str:
+    parts = [f"{k}={v}" for k, v in scores.items()] + [f"overall={overall}"]
+    return "&".join([*parts, f"routes={','.join(routes)}"])
+
+
+def create_app(config: WebConfig) -> web.Application:
+    app = web.Application(middlewares=[security_headers(config)])
+    templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
+    )
+
+    async def index(request: web.Request) -> web.Response:
+        html = templates.get_template("index.html").render(
+            rasa_url=config.rasa_url, title=config.title
+        )
+        return web.Response(
+            text=html, content_type="text/html", headers={"Cache-Control": "no-cache"}
+        )
+
+    async def widget_file(request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        path = STATIC / "widget" / name
+        if not re.fullmatch(r"[\w.-]+\.(js|css)", name) or not path.is_file():
+            raise web.HTTPNotFound(text="Bestand niet gevonden.")
+        return web.FileResponse(path, headers={"Cache-Control": CACHE_STATIC})
+
+    async def vendor_file(request: web.Request) -> web.StreamResponse:
+        parts = VENDOR_FILES.get(request.match_info["name"])
+        path = config.node_modules.joinpath(*parts) if parts else None
+        if path is None or not path.is_file():
+            raise web.HTTPNotFound(text="Bestand niet gevonden. Draai 'make install'.")
+        return web.FileResponse(path, headers={"Cache-Control": CACHE_VENDOR})
+
+    async def result_json(request: web.Request) -> web.Response:
+        assessment, content = runtime.assessment(), runtime.advice_content()
+        scores, overall, routes = _parse_or_400(request, assessment)
+        strengths, develop = ranked_groups(assessment, scores)
+        names = {g.id: g for g in assessment.groups}
+        query = result_query(scores, overall, routes)
+        return web.json_response(
+            {
+                "overall": overall,
+                "overall_words": band_for(overall).overall_words,
+                "groups": [
+                    {"id": g.id, "name": g.name, "score": scores[g.id],
+                     "band": band_for(scores[g.id]).group_words}
+                    for g in assessment.groups
+                ],
+                "strengths": [names[g].short for g in strengths],
+                "develop": [names[g].short for g in develop[:2]],
+                "routes": [
+                    {"id": r.id, "name": r.name, "what": r.what, "link": r.link}
+                    for r in (content.route(i) for i in routes)
+                ],
+                "chart_url": f"/api/chart.png?{query}",
+                "chart_alt": alt_text(assessment, scores, overall),
+                "report_url": f"/api/report.pdf?{query}",
+            },
+            headers={"Cache-Control": "no-store"},
+        )  # fmt: skip
+
+    async def chart_png(request: web.Request) -> web.Response:
+        assessment = runtime.assessment()
+        scores, _, _ = _parse_or_400(request, assessment)
+        return web.Response(
+            body=render_radar_png(assessment, scores),
+            content_type="image/png",
+            headers={"Cache-Control": "private, max-age=3600"},
+        )
+
+    async def report_pdf(request: web.Request) -> web.Response:
+        assessment = runtime.assessment()
+        scores, overall, routes = _parse_or_400(request, assessment)
+        pdf = build_report_pdf(assessment, runtime.advice_content(), scores, overall, routes)
+        return web.Response(
+            body=pdf,
+            content_type="application/pdf",
+            headers={
+                "Content-Disposition": 'attachment; filename="klantcontact-check-rapport.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    app.router.add_get("/", index)
+    app.router.add_get("/widget/{name}", widget_file)
+    app.router.add_get("/vendor/{name}", vendor_file)
+    app.router.add_get("/api/result.json", result_json)
+    app.router.add_get("/api/chart.png", chart_png)
+    app.router.add_get("/api/report.pdf", report_pdf)
+    return app
+
+
+def _parse_or_400(
+    request: web.Request, assessment: Assessment
+) -> tuple[dict[str, int], int, list[str]]:
+    try:
+        return parse_result(request.query, assessment)
+    except BadResult as exc:
+        raise web.HTTPBadRequest(text=f"Ongeldige uitslag: {exc}") from exc
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def security_headers(
+    config: WebConfig,
+) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    socket = config.rasa_url.replace("http://", "ws://").replace("https://", "wss://")
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; connect-src 'self' {config.rasa_url} {socket}; "
+            "img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    return middleware
+
+
+def run(host: str, port: int, config: WebConfig) -> None:
+    web.run_app(create_app(config), host=host, port=port, print=None)

@@ -1,0 +1,181 @@
+"""The web widget in headless Chromium (Debian's package) driven by Playwright."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import ROOT
+from tests.e2e.conftest import BotServers, free_port, wait_until_up
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+STEP_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def web_url(bot_servers: BotServers) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web", "--port", str(port), "--rasa-url", bot_servers.rasa_url],
+        cwd=ROOT, env=bot_servers.env, stdout=(bot_servers.log_dir / "web.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", [process], bot_servers.log_dir)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: make installs Debian's 'chromium' package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, web_url):
+    context = browser.new_context(bypass_csp=True, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    page.goto(web_url)
+    yield page
+    context.close()
+
+
+def bot_count(page) -> int:
+    return page.locator(".kc-message.kc-bot").count()
+
+
+def wait_for_new_bot_message(page, before: int) -> None:
+    try:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.kc-message.kc-bot').length > n", arg=before
+        )
+        # The bot may send a few messages; wait until replies or the card are there.
+        page.wait_for_function(
+            "() => document.querySelector('.kc-reply') || document.querySelector('.kc-card')"
+        )
+    except Exception:
+        page.screenshot(path="/tmp/kc-browser-failure.png", full_page=True)
+        raise
+
+
+def open_chat(page) -> None:
+    before = bot_count(page)
+    page.get_by_role("button", name="Chat: past klantcontact bij jou?").click()
+    wait_for_new_bot_message(page, before)
+
+
+def answer_by_clicking(page, max_steps: int = 40) -> None:
+    for _ in range(max_steps):
+        if page.locator(".kc-card").count():
+            return
+        before = bot_count(page)
+        page.locator(".kc-reply").first.click()
+        wait_for_new_bot_message(page, before)
+    pytest.fail("the check did not end")
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_whole_check_by_clicking_with_chart_routes_and_pdf(page):
+    open_chat(page)
+    assert not axe_violations(page), "axe: widget open"
+    answer_by_clicking(page)
+    card = page.locator(".kc-card")
+    chart = card.locator("img.kc-chart")
+    chart.wait_for()
+    page.wait_for_function("() => document.querySelector('img.kc-chart').naturalWidth > 0")
+    assert "Radargrafiek van je scores" in chart.get_attribute("alt")
+    routes = card.locator(".kc-routes li")
+    assert routes.count() >= 1
+    first_route = routes.first.inner_text().split(":")[0]
+    with page.expect_download() as download_info:
+        card.get_by_role("link", name="Download je rapport (PDF)").click()
+    pdf = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Je scores" in text and "Communicatief en sociaal vaardig:" in text
+    assert first_route in text
+    assert len(pdf.pages) <= 2
+    assert not axe_violations(page), "axe: result card"
+
+
+def test_whole_check_by_keyboard_only(page):
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('kc-launcher')"):
+            break
+    else:
+        pytest.fail("the chat button cannot be reached with Tab")
+    before = bot_count(page)
+    page.keyboard.press("Enter")
+    wait_for_new_bot_message(page, before)
+    for _ in range(40):
+        if page.locator(".kc-card").count():
+            break
+        assert page.evaluate("document.activeElement.id") == "kc-input"
+        before = bot_count(page)
+        # From the text box, Shift+Tab reaches the last answer button.
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("document.activeElement.classList.contains('kc-reply')")
+        page.keyboard.press("Enter")
+        wait_for_new_bot_message(page, before)
+    page.locator(".kc-card img.kc-chart").wait_for()
+
+
+def test_reload_in_the_middle_continues_where_you_were(page):
+    open_chat(page)
+    for _ in range(3):
+        before = bot_count(page)
+        page.locator(".kc-reply").first.click()
+        wait_for_new_bot_message(page, before)
+    last = page.locator(".kc-message.kc-bot").last.inner_text()
+    assert "Vraag 3 van 25" in last
+    page.reload()
+    page.locator(".kc-reply").first.wait_for()
+    assert page.locator(".kc-message.kc-bot").last.inner_text() == last
+    before = bot_count(page)
+    page.locator(".kc-reply").first.click()
+    wait_for_new_bot_message(page, before)
+    assert "Vraag 4 van 25" in page.locator(".kc-message.kc-bot").last.inner_text()
+
+
+def test_html_and_script_in_messages_never_run(page):
+    open_chat(page)
+    attacks = ["<script>window.__xss = 1</script>", '<img src=x onerror="window.__xss = 2">']
+    for attack in attacks:
+        before = bot_count(page)
+        page.locator("#kc-input").fill(attack)
+        page.keyboard.press("Enter")
+        wait_for_new_bot_message(page, before)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".kc-messages img").count() == 0
+    shown = page.locator(".kc-message.kc-user").all_inner_texts()
+    assert any("<script>" in text for text in shown)
