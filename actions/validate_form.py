@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -19,6 +20,8 @@ from bot import runtime
 from bot.answering import apply_answer, counts_as_answer, sync_store
 from bot.flow import is_complete
 from bot.messages import CHOICE_ENTITY
+
+logger = logging.getLogger(__name__)
 
 
 class ValidateAssessmentForm(FormValidationAction):
@@ -43,6 +46,10 @@ class ValidateAssessmentForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         """Take the user's message as an answer unless it is a meta request."""
+        logger.debug(
+            "extract_assessment_answer: recent events %s",
+            [(e.get("event"), e.get("name")) for e in tracker.events[-12:]],
+        )
         if not user_spoke_last(tracker):
             return {}  # the form runs after an interruption or its start: nothing new said
         message = tracker.latest_message
@@ -62,6 +69,8 @@ class ValidateAssessmentForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
+        if slot_value is None:
+            return {}  # the slot was only reset (e.g. at the start): nothing was said
         assessment = runtime.assessment()
         before = answers_of(tracker)
         choice = next(tracker.get_latest_entity_values(CHOICE_ENTITY), None)

@@ -179,3 +179,25 @@ def test_html_and_script_in_messages_never_run(page):
     assert page.locator(".kc-messages img").count() == 0
     shown = page.locator(".kc-message.kc-user").all_inner_texts()
     assert any("<script>" in text for text in shown)
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(360, 740), (640, 360)]
+)  # phone; 200% zoom of 1280x720
+def test_small_screens_and_zoom_fit_without_sideways_scrolling(browser, web_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        page.goto(web_url)
+        open_chat(page)
+        before = bot_count(page)
+        page.locator(".kc-reply").first.click()
+        wait_for_new_bot_message(page, before)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        box = page.locator("#kc-panel").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert page.locator("#kc-input").is_visible()
+        page.screenshot(path=f"/tmp/kc-widget-{width}x{height}.png")
+    finally:
+        context.close()

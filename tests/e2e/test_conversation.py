@@ -70,6 +70,7 @@ def run_check(servers: BotServers, assessment: Assessment, sender: str, typed: b
     intro = " ".join(m.get("text", "") for m in messages)
     assert "digitale assistent" in intro and "geen test" in intro
     assert "bewaar" in intro and "90 dagen" in intro and "verwijder mijn gegevens" in intro
+    assert "begrijp ik niet" not in intro
     asked: list[str] = []
     last_sent = ""
     for _ in range(len(assessment.questions) + 5):

@@ -345,3 +345,12 @@ async def test_extract_takes_a_clear_occupation_even_if_nlu_says_faq(domain):
         "assessment_answer": "ik werkte in een callcenter"
     }
     assert await extract(domain, slots, "wat verdien je in een callcenter?", "faq") == {}
+
+
+async def test_a_reset_slot_is_not_an_answer(domain):
+    dispatcher = CollectingDispatcher()
+    result = await ValidateAssessmentForm().validate_assessment_answer(
+        None, dispatcher, tracker({"answers": {}}), domain
+    )
+    assert result == {}
+    assert dispatcher.messages == []
