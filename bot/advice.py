@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.assessment import CONTENT_DIR, Assessment, ContentError
+from bot.assessment import CONTENT_DIR, Assessment
+from bot.content_reader import ContentReader, read_yaml
 from bot.scoring import Result
 
 ADVICE_FILE = CONTENT_DIR / "advice.yml"
@@ -171,41 +170,16 @@ def advise(content: AdviceContent, facts: Facts) -> Advice:
 def load_advice(assessment: Assessment, path: Path | str = ADVICE_FILE) -> AdviceContent:
     """Read and validate the advice file against the questions it refers to."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ContentError(path, "file", "not found") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(path, "file", f"is not valid YAML: {exc}") from exc
-    return _AdviceReader(path, assessment).read(raw)
+    return _AdviceReader(path, assessment).read(read_yaml(path))
 
 
-class _AdviceReader:
+class _AdviceReader(ContentReader):
     def __init__(self, path: Path, assessment: Assessment) -> None:
-        self.path = path
+        super().__init__(path)
         self.assessment = assessment
 
-    def fail(self, where: str, problem: str) -> ContentError:
-        return ContentError(self.path, where, problem)
-
-    def mapping(self, value: Any, where: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.fail(where, "must be a mapping (key: value)")
-        return value
-
     def items(self, root: Mapping[str, Any], key: str) -> list[Any]:
-        value = root.get(key)
-        if not isinstance(value, list) or not value:
-            raise self.fail(key, "must be a non-empty list")
-        return value
-
-    def text(self, spec: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
-        value = spec.get(key)
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(f"{where}.{key}", "must be a non-empty text")
-        return " ".join(value.split())
+        return self.sequence(root.get(key), key)
 
     def read(self, raw: Any) -> AdviceContent:
         root = self.mapping(raw, "top level")

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.content_reader import ContentError, ContentReader, read_yaml
+
+__all__ = ["ContentError"]  # re-exported: callers catch it from here too
 
 CONTENT_DIR = Path(__file__).parent / "content"
 QUESTIONS_FILE = CONTENT_DIR / "questions.yml"
@@ -33,16 +35,6 @@ KIND_INTAKE = "intake"
 KIND_SCALE = "scale"
 KIND_SCENARIO = "scenario"
 SCORED_KINDS = frozenset({KIND_SCALE, KIND_SCENARIO})
-
-
-class ContentError(ValueError):
-    """A content file is missing a field or has a wrong value."""
-
-    def __init__(self, path: Path | str, where: str, problem: str) -> None:
-        self.path = str(path)
-        self.where = where
-        self.problem = problem
-        super().__init__(f"{self.path}: {where}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -135,13 +127,7 @@ class Assessment:
 def load_assessment(path: Path | str = QUESTIONS_FILE) -> Assessment:
     """Read and validate the questions file."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ContentError(path, "file", "not found") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(path, "file", f"is not valid YAML: {exc}") from exc
-    return parse_assessment(raw, path)
+    return parse_assessment(read_yaml(path), path)
 
 
 def parse_assessment(raw: Any, path: Path | str = "<content>") -> Assessment:
@@ -183,32 +169,8 @@ def parse_assessment(raw: Any, path: Path | str = "<content>") -> Assessment:
     return assessment
 
 
-class _Reader:
-    """Small typed accessors that name the file and field in every error."""
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = path
-
-    def fail(self, where: str, problem: str) -> ContentError:
-        return ContentError(self.path, where, problem)
-
-    def mapping(self, value: Any, where: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.fail(where, "must be a mapping (key: value)")
-        return value
-
-    def sequence(self, value: Any, where: str) -> list[Any]:
-        if not isinstance(value, list) or not value:
-            raise self.fail(where, "must be a non-empty list")
-        return value
-
-    def text(self, spec: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
-        value = spec.get(key)
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(f"{where}.{key}", "must be a non-empty text")
-        return " ".join(value.split())
+class _Reader(ContentReader):
+    """The questions file's own parts: options, questions, groups."""
 
     def options(self, spec: Mapping[str, Any], where: str, scored: bool) -> tuple[Option, ...]:
         items = self.sequence(spec.get("options"), f"{where}.options")

@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
-from bot.assessment import CONTENT_DIR, Assessment, ContentError
+from bot.assessment import CONTENT_DIR, Assessment
 from bot.config import DEFAULT_RETENTION_DAYS
+from bot.content_reader import ContentError, read_yaml
 from bot.flow import duration_minutes
 
 FACTS_FILE = CONTENT_DIR / "facts.yml"
@@ -34,12 +35,7 @@ class Topic:
 
 def load_facts(path: Path | str = FACTS_FILE) -> tuple[Topic, ...]:
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ContentError(path, "file", "not found") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(path, "file", f"is not valid YAML: {exc}") from exc
+    raw = read_yaml(path)
     if not isinstance(raw, Mapping) or not isinstance(raw.get("topics"), list):
         raise ContentError(path, "topics", "must be a non-empty list")
     topics = tuple(_topic(path, item, f"topics[{i}]") for i, item in enumerate(raw["topics"]))
