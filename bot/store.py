@@ -128,6 +128,8 @@ class ResultsStore:
                 not_null={"option_id", "answered_at"},
                 foreign_keys=[("assessment_id", "assessments", "id")],
             )
+        if "channel_messages" not in db.table_names():
+            db["channel_messages"].create({"id": str, "seen_at": str}, pk="id")
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -261,6 +263,14 @@ class ResultsStore:
                 db["answers"].delete_where("assessment_id = ?", [assessment_id])
             db["assessments"].delete_where("person = ?", [person])
         return len(ids)
+
+    def first_delivery(self, message_id: str) -> bool:
+        """Remember a channel's message id; False when it was seen before (a redelivery)."""
+        with self._writing() as db:
+            before = db["channel_messages"].count_where("id = ?", [message_id])
+            if not before:
+                db["channel_messages"].insert({"id": message_id, "seen_at": utc_now()})
+        return not before
 
     def close(self) -> None:
         if self._db is not None:

@@ -75,8 +75,21 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], log_dir: Path) ->
     raise RuntimeError(f"{url} did not come up within {START_TIMEOUT_SECONDS} s")
 
 
+WHATSAPP_SECRET = "test-app-secret"
+WHATSAPP_VERIFY_TOKEN = "test-verify-token"
+
+
 @pytest.fixture(scope="session")
-def bot_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServers]:
+def fake_graph():
+    from tests.e2e.fake_graph import FakeGraph
+
+    graph = FakeGraph().start()
+    yield graph
+    graph.stop()
+
+
+@pytest.fixture(scope="session")
+def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterator[BotServers]:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}; run `make train` first")
     var_dir = tmp_path_factory.mktemp("var")
@@ -91,6 +104,12 @@ def bot_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServers
         "SANIC_HOST": "127.0.0.1",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "WHATSAPP_VERIFY_TOKEN": WHATSAPP_VERIFY_TOKEN,
+        "WHATSAPP_APP_SECRET": WHATSAPP_SECRET,
+        "WHATSAPP_ACCESS_TOKEN": "test-access-token",
+        "WHATSAPP_PHONE_NUMBER_ID": "1234567890",
+        "WHATSAPP_GRAPH_BASE_URL": fake_graph.url,
+        "WHATSAPP_BACKOFF_SECONDS": "0.05",
     }
     for name in ("KC_RESULTS_DB", "KC_IDENTITY_KEY", "KC_IDENTITY_KEY_FILE"):
         env.pop(name, None)
