@@ -2,7 +2,7 @@
 
 Checks the intent accuracy (minimum 0.90) and, when the report folder has a
 response selection report, the accuracy of picking the right FAQ topic
-(--topic-minimum, 0.80 by default; see docs/nlu.md for the measured value).
+(--topic-minimum, 0.85 by default; see docs/nlu.md for the measured value).
 
 Usage: python scripts/check_nlu_accuracy.py results/nlu/intent_report.json --minimum 0.90
 """
@@ -19,7 +19,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("report", type=Path)
     parser.add_argument("--minimum", type=float, default=0.90)
-    parser.add_argument("--topic-minimum", type=float, default=0.80)
+    parser.add_argument("--topic-minimum", type=float, default=0.85)
     args = parser.parse_args()
     report = json.loads(args.report.read_text(encoding="utf-8"))
     accuracy = float(report["accuracy"])
