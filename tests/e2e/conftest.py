@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,22 @@ class BotServers:
     env: dict[str, str]
     var_dir: Path
     log_dir: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    rasa_command: list[str] = field(default_factory=list)
+
+    def start_rasa(self) -> None:
+        log = (self.log_dir / "rasa.log").open("a")
+        rasa = subprocess.Popen(self.rasa_command, cwd=ROOT, env=self.env, stdout=log,
+                                stderr=subprocess.STDOUT)  # fmt: skip
+        self.processes = [p for p in self.processes if p.poll() is None] + [rasa]
+        wait_until_up(f"{self.rasa_url}/", self.processes, self.log_dir)
+
+    def restart_rasa(self) -> None:
+        """Stop Rasa as an operator would (SIGTERM) and start it again."""
+        rasa = self.processes[-1]
+        rasa.terminate()
+        rasa.wait(timeout=60)
+        self.start_rasa()
 
     def send(self, sender: str, message: str) -> list[dict]:
         response = requests.post(
@@ -114,29 +130,26 @@ def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterato
     for name in ("KC_RESULTS_DB", "KC_IDENTITY_KEY", "KC_IDENTITY_KEY_FILE"):
         env.pop(name, None)
     endpoints = write_endpoints(ROOT / "endpoints.yml", var_dir / "endpoints.yml", env)
-    processes = [
-        subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(action_port), *DEBUG],
-            cwd=ROOT, env=env, stdout=(log_dir / "actions.log").open("w"),
-            stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1",
-             "--port", str(rasa_port), "--credentials", "credentials.yml",
-             "--endpoints", str(endpoints), *DEBUG],
-            cwd=ROOT, env=env, stdout=(log_dir / "rasa.log").open("w"),
-            stderr=subprocess.STDOUT,
-        ),
-    ]  # fmt: skip
+    actions = subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+         "--port", str(action_port), *DEBUG],
+        cwd=ROOT, env=env, stdout=(log_dir / "actions.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    servers = BotServers(
+        f"http://127.0.0.1:{rasa_port}", env, var_dir, log_dir, processes=[actions],
+        rasa_command=[str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface",
+                      "127.0.0.1", "--port", str(rasa_port), "--credentials", "credentials.yml",
+                      "--endpoints", str(endpoints), *DEBUG],
+    )  # fmt: skip
     try:
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, log_dir)
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes, log_dir)
-        yield BotServers(f"http://127.0.0.1:{rasa_port}", env, var_dir, log_dir)
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", servers.processes, log_dir)
+        servers.start_rasa()
+        yield servers
     finally:
-        for process in processes:
+        for process in servers.processes:
             process.terminate()
-        for process in processes:
+        for process in servers.processes:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:

@@ -175,3 +175,17 @@ def test_every_work_topic_is_answered_outside_the_check(bot_servers, assessment)
         assert messages and messages[0].get("text") == answers[topic], (question, messages)
     messages = bot_servers.send("e2e-faq", "wie wint het wk voetbal")
     assert "Daar kan ik je helaas niet mee helpen" in messages[0]["text"]
+
+
+def test_a_check_survives_a_restart_of_rasa(bot_servers, assessment):
+    """Conversations live in the SQL tracker store: after a restart the user goes on."""
+    sender = "e2e-restart"
+    bot_servers.send(sender, "hoi")
+    bot_servers.send(sender, "ja")
+    messages = bot_servers.send(sender, "horeca")
+    assert open_question_of(messages, assessment).id == "opleiding"
+    bot_servers.restart_rasa()
+    messages = bot_servers.send(sender, "vmbo")
+    assert open_question_of(messages, assessment).id == "tijden"
+    stored = json.loads(bot_servers.cli("results", "--sender", sender, "--json").stdout)
+    assert stored["answers"] == {"toestemming": "ja", "beroep": "horeca", "opleiding": "vmbo"}
