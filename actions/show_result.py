@@ -14,9 +14,12 @@ from actions.state import (
     new_assessment_id,
 )
 from bot import runtime
+from bot.config import get_settings
 from bot.flow import consent_given, is_complete
 from bot.messages import advice_text, result_payload, result_text
 from bot.results import evaluate, save_result
+from bot.share_codes import share_code_text
+from bot.sharing import ShareCode, share_code_for
 
 
 class ActionShowResult(Action):
@@ -35,17 +38,18 @@ class ActionShowResult(Action):
             return []
         result, advice = evaluate(assessment, content, answers)
         assessment_id = tracker.get_slot(SLOT_ASSESSMENT_ID) or new_assessment_id()
+        code: ShareCode | None = None
         if consent_given(assessment, answers):
-            save_result(
-                runtime.store(),
-                assessment,
-                assessment_id,
-                runtime.person_for(tracker.sender_id),
-                answers,
-                result,
+            person = runtime.person_for(tracker.sender_id)
+            saved = save_result(
+                runtime.store(), assessment, assessment_id, person, answers, result,
                 advice.route_ids,
-            )
+            )  # fmt: skip
+            if saved:
+                code = share_code_for(runtime.store(), person, get_settings().share_code_days)
         dispatcher.utter_message(text=result_text(assessment, result))
         dispatcher.utter_message(text=advice_text(content, advice))
+        if code is not None:
+            dispatcher.utter_message(text=share_code_text(code.code, code.expires_at))
         dispatcher.utter_message(json_message=result_payload(result, advice.route_ids))
         return [SlotSet(SLOT_STATUS, STATUS_DONE), SlotSet(SLOT_ASSESSMENT_ID, assessment_id)]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 #: What the bot promises users (intro text, FAQ); KC_RETENTION_DAYS may only shorten it.
 DEFAULT_RETENTION_DAYS = 90
+#: How long a share code for an adviser works unless KC_SHARE_CODE_DAYS says otherwise.
+DEFAULT_SHARE_CODE_DAYS = 30
 
 
 class ConfigError(ValueError):
@@ -27,24 +29,32 @@ class Settings:
     identity_key_file: Path
     retention_days: int
     spacy_dir: Path
+    share_code_days: int = DEFAULT_SHARE_CODE_DAYS
+    demo: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         var_dir = Path(env.get("KC_VAR_DIR", "var"))
-        retention = env.get("KC_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
-        if not retention.isdigit() or int(retention) < 1:
-            raise ConfigError(
-                f"KC_RETENTION_DAYS must be a whole number of days, got {retention!r}"
-            )
+        retention = _days(env, "KC_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+        share_days = _days(env, "KC_SHARE_CODE_DAYS", DEFAULT_SHARE_CODE_DAYS)
         return cls(
             var_dir=var_dir,
             results_db=Path(env.get("KC_RESULTS_DB", var_dir / "results.db")),
             identity_key=env.get("KC_IDENTITY_KEY") or None,
             identity_key_file=Path(env.get("KC_IDENTITY_KEY_FILE", var_dir / "identity.key")),
-            retention_days=int(retention),
+            retention_days=retention,
             spacy_dir=Path(env.get("KC_SPACY_DIR", var_dir / "spacy-nl")),
+            share_code_days=share_days,
+            demo=env.get("KC_DEMO", "") == "1",
         )
+
+
+def _days(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name, str(default))
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of days, got {value!r}")
+    return int(value)
 
 
 @lru_cache(maxsize=1)

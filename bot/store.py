@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 BUSY_TIMEOUT_SECONDS = 10.0
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StoreError(RuntimeError):
@@ -62,8 +62,13 @@ class StoredResult:
         }
 
 
+def iso(moment: datetime) -> str:
+    """The one text form of a moment in the store (UTC, seconds); sorts in time order."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return iso(datetime.now(timezone.utc))
 
 
 class ResultsStore:
@@ -130,6 +135,20 @@ class ResultsStore:
             )
         if "channel_messages" not in db.table_names():
             db["channel_messages"].create({"id": str, "seen_at": str}, pk="id")
+        if "share_codes" not in db.table_names():
+            db["share_codes"].create(
+                {
+                    "code": str,
+                    "assessment_id": str,
+                    "person": str,
+                    "created_at": str,
+                    "expires_at": str,
+                },
+                pk="code",
+                not_null={"assessment_id", "person", "created_at", "expires_at"},
+                foreign_keys=[("assessment_id", "assessments", "id")],
+            )
+            db["share_codes"].create_index(["person"], if_not_exists=True)
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -226,9 +245,15 @@ class ResultsStore:
         with self._lock:
             rows = list(
                 self.db["assessments"].rows_where(
-                    where, [person], order_by="started_at DESC, rowid DESC", limit=1
+                    where, [person], order_by="started_at DESC, rowid DESC", limit=1, select="id"
                 )
             )
+        return self.result(rows[0]["id"]) if rows else None
+
+    def result(self, assessment_id: str) -> StoredResult | None:
+        """One assessment with its answers, or None when it is not stored."""
+        with self._lock:
+            rows = list(self.db["assessments"].rows_where("id = ?", [assessment_id], limit=1))
             if not rows:
                 return None
             row = rows[0]
@@ -247,9 +272,58 @@ class ResultsStore:
             answers=answers,
         )
 
+    def add_share_code(
+        self, code: str, assessment_id: str, person: str, created_at: str, expires_at: str
+    ) -> bool:
+        """Store a new code; False when that code is taken (the caller draws again)."""
+        with self._writing() as db:
+            if db["share_codes"].count_where("code = ?", [code]):
+                return False
+            db["share_codes"].insert(
+                {
+                    "code": code,
+                    "assessment_id": assessment_id,
+                    "person": person,
+                    "created_at": created_at,
+                    "expires_at": expires_at,
+                }
+            )
+        return True
+
+    def active_share_code(self, assessment_id: str, now: str) -> tuple[str, str] | None:
+        """The newest code for an assessment that still works: (code, expires_at)."""
+        with self._lock:
+            rows = list(
+                self.db["share_codes"].rows_where(
+                    "assessment_id = ? AND expires_at > ?",
+                    [assessment_id, now],
+                    order_by="expires_at DESC",
+                    limit=1,
+                )
+            )
+        return (rows[0]["code"], rows[0]["expires_at"]) if rows else None
+
+    def assessment_for_code(self, code: str, now: str) -> str | None:
+        """The assessment a working code opens; None for unknown, expired or withdrawn codes."""
+        with self._lock:
+            rows = list(
+                self.db["share_codes"].rows_where(
+                    "code = ? AND expires_at > ?", [code, now], select="assessment_id", limit=1
+                )
+            )
+        return rows[0]["assessment_id"] if rows else None
+
+    def withdraw_share_codes(self, person: str) -> int:
+        """Make every code of a person stop working; returns how many there were."""
+        with self._writing() as db:
+            count = db["share_codes"].count_where("person = ?", [person])
+            db["share_codes"].delete_where("person = ?", [person])
+        return count
+
     def delete_assessment(self, assessment_id: str) -> None:
         """Forget one assessment, e.g. when consent is withdrawn during the check."""
         with self._writing() as db:
+            db["share_codes"].delete_where("assessment_id = ?", [assessment_id])
             db["answers"].delete_where("assessment_id = ?", [assessment_id])
             db["assessments"].delete_where("id = ?", [assessment_id])
 
@@ -259,6 +333,7 @@ class ResultsStore:
             ids = [
                 r["id"] for r in db["assessments"].rows_where("person = ?", [person], select="id")
             ]
+            db["share_codes"].delete_where("person = ?", [person])
             for assessment_id in ids:
                 db["answers"].delete_where("assessment_id = ?", [assessment_id])
             db["assessments"].delete_where("person = ?", [person])

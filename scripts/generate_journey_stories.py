@@ -67,6 +67,10 @@ def journey_stories(assessment: Assessment) -> str:
         action("action_explain_advice"),
         *user("meer advies", "more_advice"),
         action("action_more_advice"),
+        *user("wat is mijn deelcode", "share_code"),
+        action("action_share_code"),
+        *user("code intrekken", "withdraw_code"),
+        action("action_withdraw_share_code"),
         *user("hoi", "greet"),
         action("utter_already_done"),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from actions.explain import ActionExplainQuestion
 from actions.go_back import ActionGoBack
 from actions.pause import ActionPauseCheck
 from actions.session_start import ActionSessionStart
+from actions.share_code import ActionShareCode, ActionWithdrawShareCode
 from actions.show_result import ActionShowResult
 from actions.start_check import ActionStartCheck
 from actions.validate_form import ValidateAssessmentForm
@@ -217,8 +219,9 @@ async def test_show_result_stores_and_sends_the_fixed_json(domain, assessment):
     events = await ActionShowResult().run(
         dispatcher, tracker({"answers": answers, "assessment_id": "d" * 32}), domain
     )
-    text, advice, custom = dispatcher.messages
+    text, advice, code, custom = dispatcher.messages
     assert "Je score is 100 van de 100." in text["text"]
+    assert re.search(r"Je deelcode voor je adviseur: [2-9A-Z]{4}-[2-9A-Z]{4}", code["text"])
     assert "Mijn advies voor jou:\n1. KSF Branchecertificaat" in advice["text"]
     assert custom["custom"] == {
         "type": "assessment_result",
@@ -245,6 +248,7 @@ async def test_show_result_without_consent_stores_nothing(domain, assessment):
     answers = all_answers(assessment, consent="nee")
     await ActionShowResult().run(dispatcher, tracker({"answers": answers}), domain)
     assert dispatcher.messages[2]["custom"]["completed"] is True
+    assert not any("deelcode" in (m.get("text") or "") for m in dispatcher.messages)
     assert runtime.store().latest(runtime.person_for(SENDER)) is None
 
 
@@ -354,3 +358,50 @@ async def test_a_reset_slot_is_not_an_answer(domain):
     )
     assert result == {}
     assert dispatcher.messages == []
+
+
+def code_in(message: dict[str, Any]) -> str:
+    found = re.search(r"deelcode voor je adviseur: ([2-9A-Z]{4}-[2-9A-Z]{4})", message["text"])
+    assert found, message
+    return found.group(1)
+
+
+async def test_share_code_is_the_same_when_asked_again_until_withdrawn(domain, assessment):
+    slots = {"answers": all_answers(assessment), "assessment_id": "e" * 32}
+    finished = CollectingDispatcher()
+    await ActionShowResult().run(finished, tracker(slots), domain)
+    first = code_in(finished.messages[2])
+
+    again = CollectingDispatcher()
+    assert await ActionShareCode().run(again, tracker(slots), domain) == []
+    assert code_in(again.messages[0]) == first
+    assert "De code werkt tot" in again.messages[0]["text"]
+
+    withdrawn = CollectingDispatcher()
+    await ActionWithdrawShareCode().run(withdrawn, tracker(slots), domain)
+    assert withdrawn.messages[0]["response"] == "utter_share_code_withdrawn"
+    assert runtime.store().assessment_for_code(first.replace("-", ""), "2000-01-01") is None
+
+    twice = CollectingDispatcher()
+    await ActionWithdrawShareCode().run(twice, tracker(slots), domain)
+    assert twice.messages[0]["response"] == "utter_no_code_to_withdraw"
+
+    fresh = CollectingDispatcher()
+    await ActionShareCode().run(fresh, tracker(slots), domain)
+    assert code_in(fresh.messages[0]) != first
+
+
+async def test_no_share_code_without_a_stored_result(domain, assessment):
+    dispatcher = CollectingDispatcher()
+    await ActionShareCode().run(dispatcher, tracker({"answers": {}}), domain)
+    assert dispatcher.messages[0]["response"] == "utter_no_share_code"
+
+
+async def test_deleting_data_also_removes_share_codes(domain, assessment):
+    slots = {"answers": all_answers(assessment), "assessment_id": "f" * 32}
+    finished = CollectingDispatcher()
+    await ActionShowResult().run(finished, tracker(slots), domain)
+    code = code_in(finished.messages[2]).replace("-", "")
+    assert runtime.store().assessment_for_code(code, "2000-01-01") == "f" * 32
+    await ActionDeleteData().run(CollectingDispatcher(), tracker(slots), domain)
+    assert runtime.store().assessment_for_code(code, "2000-01-01") is None

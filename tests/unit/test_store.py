@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from bot.store import ResultsStore, UnknownAssessment
+from bot.store import SCHEMA_VERSION, ResultsStore, UnknownAssessment
 
 
 def test_fresh_store_creates_schema_in_wal_mode(fresh_store: ResultsStore):
@@ -86,4 +86,4 @@ def test_two_connections_see_the_same_file(tmp_path):
     one.close()
     two.close()
     with sqlite3.connect(tmp_path / "r.db") as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
