@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from bot.share_codes import new_code
 from bot.share_codes import expiry as code_expiry
+from bot.share_codes import new_code
 from bot.store import ResultsStore, iso
 
 MAX_DRAWS = 20
