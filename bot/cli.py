@@ -22,6 +22,8 @@ Examples:
   python -m bot delete --sender 3f2a9c
   python -m bot check-content
   python -m bot nlp build
+  python -m bot adviser add jdevries
+  python -m bot demo seed
 """
 )
 def cli() -> None:
@@ -218,6 +220,136 @@ def nlp_status(target: Path | None) -> None:
     click.echo(f"spaCy pipeline in {target}: {source}")
     if source == "fallback":
         click.echo(FALLBACK_WARNING, err=True)
+
+
+@cli.group(help="Adviser accounts for the dashboard at /adviseur.")
+def adviser() -> None:
+    pass
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@adviser.command(
+    "add",
+    help="""Create an adviser account; asks for the password twice.
+
+The password needs at least 12 characters. It is stored as an scrypt hash.
+
+\b
+Examples:
+  python -m bot adviser add jdevries
+  printf '%s\\n' "$PASSWORD" | python -m bot adviser add jdevries --password-stdin
+""",
+)
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def adviser_add(username: str, password_stdin: bool) -> None:
+    from bot.adviser.accounts import AccountError, AdviserAccounts
+    from bot.adviser.passwords import WeakPassword
+    from bot.runtime import store
+
+    try:
+        name = AdviserAccounts(store()).add(username, _read_password(password_stdin))
+    except (AccountError, WeakPassword) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Adviser {name!r} created. Log in at /adviseur/login.")
+
+
+@adviser.command(
+    "passwd",
+    help="""Set a new password for an adviser; ends their open sessions.
+
+\b
+Example:
+  python -m bot adviser passwd jdevries
+""",
+)
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def adviser_passwd(username: str, password_stdin: bool) -> None:
+    from bot.adviser.accounts import AccountError, AdviserAccounts
+    from bot.adviser.passwords import WeakPassword
+    from bot.runtime import store
+
+    try:
+        AdviserAccounts(store()).set_password(username, _read_password(password_stdin))
+    except (AccountError, WeakPassword) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo("Password changed.")
+
+
+@adviser.command(
+    "list",
+    help="""List adviser accounts.
+
+\b
+Example:
+  python -m bot adviser list
+""",
+)
+def adviser_list() -> None:
+    from bot.adviser.accounts import AdviserAccounts
+    from bot.runtime import store
+
+    for name in AdviserAccounts(store()).usernames():
+        click.echo(name)
+
+
+@adviser.command(
+    "remove",
+    help="""Remove an adviser account and end its sessions.
+
+\b
+Example:
+  python -m bot adviser remove jdevries
+""",
+)
+@click.argument("username")
+def adviser_remove(username: str) -> None:
+    from bot.adviser.accounts import AdviserAccounts
+    from bot.runtime import store
+
+    if not AdviserAccounts(store()).remove(username):
+        click.echo(f"No adviser {username!r}.", err=True)
+        sys.exit(1)
+    click.echo(f"Adviser {username!r} removed.")
+
+
+@cli.group(help="Demo mode: a separate database with example results.")
+def demo() -> None:
+    pass
+
+
+@demo.command(
+    "seed",
+    help="""Fill the results database (KC_VAR_DIR) with example results and a demo adviser.
+
+Refuses to touch a database that has results unless KC_DEMO=1, so a real
+database is never filled with examples. Prints the demo login and share codes.
+
+\b
+Example:
+  KC_DEMO=1 KC_VAR_DIR=var/demo python -m bot demo seed
+""",
+)
+@click.option("--people", type=int, default=60, show_default=True, help="Example checks to add.")
+def demo_seed(people: int) -> None:
+    from bot.demo import DemoRefused, seed_demo
+    from bot.runtime import advice_content, assessment, store
+
+    try:
+        seeded = seed_demo(store(), assessment(), advice_content(), people=people,
+                           allow_existing=get_settings().demo)  # fmt: skip
+    except DemoRefused as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(seeded.summary())
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ app needs no stored personal data to make it.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -36,8 +36,12 @@ def build_report_pdf(
     overall: int,
     routes: list[str],
     today: date | None = None,
+    answers: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """A one- or two-page Dutch PDF with chart, scores, strengths and routes."""
+    """A one- or two-page Dutch PDF with chart, scores, strengths and routes.
+
+    The adviser's copy also lists each question with the answer given.
+    """
     from fpdf import FPDF
 
     today = today or date.today()
@@ -98,6 +102,13 @@ def build_report_pdf(
         line(
             "Er is nu geen opleiding die precies past. Een adviseur van UWV denkt graag met je mee."
         )
+    if answers:
+        pdf.ln(2)
+        heading("Je antwoorden")
+        for question, answer in answers:
+            pdf.set_font("DejaVu", "B", 9)
+            pdf.multi_cell(width, 5, question, new_x="LMARGIN", new_y="NEXT")
+            line(f"Antwoord: {answer}", 9)
     pdf.ln(2)
     heading("Over dit rapport")
     line(PRIVACY_NOTE)

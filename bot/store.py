@@ -7,6 +7,7 @@ answer is written when it is given, so a paused check is not lost.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -149,7 +150,39 @@ class ResultsStore:
                 foreign_keys=[("assessment_id", "assessments", "id")],
             )
             db["share_codes"].create_index(["person"], if_not_exists=True)
+        if "advisers" not in db.table_names():
+            db["advisers"].create(
+                {"username": str, "password_hash": str, "created_at": str},
+                pk="username",
+                not_null={"password_hash", "created_at"},
+            )
+        if "adviser_sessions" not in db.table_names():
+            db["adviser_sessions"].create(
+                {
+                    "token_hash": str,
+                    "username": str,
+                    "csrf_token": str,
+                    "created_at": str,
+                    "expires_at": str,
+                },
+                pk="token_hash",
+                not_null={"username", "csrf_token", "created_at", "expires_at"},
+                foreign_keys=[("username", "advisers", "username")],
+            )
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite_utils.Database]:
+        """The database for queries by other modules (accounts, overview)."""
+        with self._lock:
+            try:
+                yield self.db
+            except sqlite3.Error as exc:
+                raise StoreError(f"could not read {self.path}: {exc}") from exc
+
+    def writing(self) -> contextlib.AbstractContextManager[sqlite_utils.Database]:
+        """One transaction for other modules that keep their tables in this database."""
+        return self._writing()
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite_utils.Database]:
@@ -180,7 +213,12 @@ class ResultsStore:
             )
 
     def record_answer(
-        self, assessment_id: str, question_id: str, option_id: str, points: int | None
+        self,
+        assessment_id: str,
+        question_id: str,
+        option_id: str,
+        points: int | None,
+        answered_at: str | None = None,
     ) -> None:
         with self._writing() as db:
             if not db["assessments"].count_where("id = ?", [assessment_id]):
@@ -191,7 +229,7 @@ class ResultsStore:
                     "question_id": question_id,
                     "option_id": option_id,
                     "points": points,
-                    "answered_at": utc_now(),
+                    "answered_at": answered_at or utc_now(),
                 },
                 pk=("assessment_id", "question_id"),
             )
@@ -209,9 +247,10 @@ class ResultsStore:
         overall: int,
         routes: list[str],
         answers: Mapping[str, tuple[str, int | None]],
+        completed_at: str | None = None,
     ) -> None:
         """Store the final answers and result in one transaction."""
-        now = utc_now()
+        now = completed_at or utc_now()
         with self._writing() as db:
             if not db["assessments"].count_where("id = ?", [assessment_id]):
                 raise UnknownAssessment(assessment_id)

@@ -1,9 +1,10 @@
 """The web app on port 8000 (aiohttp, already in Rasa's dependency tree).
 
 It serves the demo page, the widget's files, the front-end packages from
-node_modules (no CDN), and the result card's chart and PDF. Everything is
-computed from the result message the browser already has, so this app keeps
-no personal data. Binds to 127.0.0.1 unless configured otherwise.
+node_modules (no CDN), and the result card's chart and PDF. The card is
+computed from the result message the browser already has. The adviser
+dashboard (``bot.web.adviser``) reads stored results, but only by share code.
+Binds to 127.0.0.1 unless configured otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from bot.assessment import Assessment
 from bot.charts import alt_text, render_radar_png
 from bot.report import build_report_pdf
 from bot.scoring import band_for, ranked_groups
+from bot.web.access_log import RedactingAccessLogger
+from bot.web.adviser import AdviserConfig, add_adviser_routes
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -42,6 +45,8 @@ class WebConfig:
     rasa_url: str
     node_modules: Path
     title: str = "Past klantcontact bij jou?"
+    cookie_secure: bool = True
+    demo: bool = False
 
 
 def parse_result(
@@ -155,6 +160,13 @@ def create_app(config: WebConfig) -> web.Application:
     app.router.add_get("/api/result.json", result_json)
     app.router.add_get("/api/chart.png", chart_png)
     app.router.add_get("/api/report.pdf", report_pdf)
+    add_adviser_routes(
+        app,
+        AdviserConfig(
+            cookie_secure=config.cookie_secure, demo=config.demo, rasa_url=config.rasa_url
+        ),
+        templates,
+    )
     return app
 
 
@@ -191,4 +203,6 @@ def security_headers(
 
 
 def run(host: str, port: int, config: WebConfig) -> None:
-    web.run_app(create_app(config), host=host, port=port, print=None)
+    web.run_app(
+        create_app(config), host=host, port=port, print=None, access_log_class=RedactingAccessLogger
+    )

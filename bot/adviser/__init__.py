@@ -1,0 +1,1 @@
+"""Everything for UWV advisers: accounts, sessions, reports by share code, the overview."""

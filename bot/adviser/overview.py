@@ -1,0 +1,231 @@
+"""The overview for advisers: how the check is used, without personal data.
+
+Only counts and spreads, never a single person's answers. Any count of 1 to 4
+people is suppressed (``None``; shown as "<5"); where a total is shown, a
+second cell is hidden when one hidden cell could be worked out from it. The
+score spread of a group is only shown when at least 5 people completed the
+check, so no one can be recognised in a small group.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from statistics import quantiles
+from typing import Any
+
+from bot.advice import AdviceContent
+from bot.assessment import Assessment
+from bot.flow import open_question
+from bot.scoring import BANDS, band_for, ranked_groups
+from bot.store import ResultsStore
+
+MIN_GROUP = 5
+#: A check without an answer for this long counts as stopped (not just paused).
+STOPPED_AFTER = timedelta(days=1)
+SUPPRESSED = "<5"
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One stored check, reduced to what the overview needs (no pseudonym)."""
+
+    started_at: str
+    completed_at: str | None
+    scores: dict[str, int] | None
+    routes: list[str]
+    answers: dict[str, str]
+    last_activity: str
+
+
+def shown(count: int) -> int | None:
+    """The count, or None when it describes 1 to 4 people."""
+    return count if count == 0 or count >= MIN_GROUP else None
+
+
+def protected(counts: list[int]) -> list[int | None]:
+    """Counts for a list whose total is also shown: small cells suppressed.
+
+    When only one cell is hidden, it could be worked out from the total, so
+    the next smallest cell is hidden too (secondary suppression).
+    """
+    out = [shown(c) for c in counts]
+    hidden = [i for i, value in enumerate(out) if value is None]
+    if len(hidden) == 1:
+        rest = [i for i, value in enumerate(out) if value]
+        if rest:
+            out[min(rest, key=lambda i: counts[i])] = None
+    return out
+
+
+def iso_week(timestamp: str) -> str:
+    year, week, _ = datetime.fromisoformat(timestamp).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def read_rows(store: ResultsStore) -> list[CheckRow]:
+    """Every stored check, without the person column."""
+    with store.reading() as db:
+        answers: dict[str, dict[str, str]] = {}
+        last: dict[str, str] = {}
+        for row in db["answers"].rows_where(
+            select="assessment_id, question_id, option_id, answered_at"
+        ):
+            answers.setdefault(row["assessment_id"], {})[row["question_id"]] = row["option_id"]
+            last[row["assessment_id"]] = max(last.get(row["assessment_id"], ""), row["answered_at"])
+        return [
+            CheckRow(
+                started_at=row["started_at"],
+                completed_at=row["completed_at"],
+                scores=json.loads(row["scores"]) if row["scores"] else None,
+                routes=json.loads(row["routes"] or "[]"),
+                answers=answers.get(row["id"], {}),
+                last_activity=max(row["started_at"], last.get(row["id"], "")),
+            )
+            for row in db["assessments"].rows_where(
+                select="id, started_at, completed_at, scores, routes", order_by="started_at"
+            )
+        ]
+
+
+def build_overview(
+    assessment: Assessment,
+    content: AdviceContent,
+    rows: Iterable[CheckRow],
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    now = now or datetime.now(timezone.utc)
+    rows = list(rows)
+    completed = [r for r in rows if r.completed_at and r.scores]
+    stopped = [
+        r
+        for r in rows
+        if not r.completed_at and datetime.fromisoformat(r.last_activity) < now - STOPPED_AFTER
+    ]
+    return {
+        "min_group": MIN_GROUP,
+        "totals": {
+            "started": shown(len(rows)),
+            "completed": shown(len(completed)),
+            "stopped": shown(len(stopped)),
+        },
+        "weeks": _weeks(rows),
+        "groups": _spread(assessment, completed),
+        "develop": _develop(assessment, completed),
+        "routes": _routes(content, completed),
+        "dropout": _dropout(assessment, stopped),
+    }
+
+
+def _weeks(rows: list[CheckRow]) -> list[dict[str, Any]]:
+    started = Counter(iso_week(r.started_at) for r in rows)
+    completed = Counter(iso_week(r.completed_at) for r in rows if r.completed_at)
+    weeks = sorted(set(started) | set(completed))
+    started_shown = protected([started[w] for w in weeks])
+    completed_shown = protected([completed[w] for w in weeks])
+    return [
+        {"week": week, "started": s, "completed": c}
+        for week, s, c in zip(weeks, started_shown, completed_shown, strict=True)
+    ]
+
+
+def _spread(assessment: Assessment, completed: list[CheckRow]) -> list[dict[str, Any]]:
+    enough = len(completed) >= MIN_GROUP
+    groups = []
+    for group in assessment.groups:
+        values = sorted(r.scores[group.id] for r in completed if group.id in r.scores)  # type: ignore[index]
+        bands = Counter(band_for(v).id for v in values)
+        band_counts = protected([bands[b.id] for b in BANDS])
+        groups.append(
+            {
+                "id": group.id,
+                "name": group.name,
+                "people": shown(len(values)),
+                "bands": [
+                    {"band": b.id, "words": b.group_words, "count": count if enough else None}
+                    for b, count in zip(BANDS, band_counts, strict=True)
+                ],
+                "quartiles": _quartiles(values) if enough and len(values) >= MIN_GROUP else None,
+            }
+        )  # fmt: skip
+    return groups
+
+
+def _quartiles(values: list[int]) -> dict[str, float]:
+    q1, median, q3 = quantiles(values, n=4, method="inclusive")
+    return {"q1": round(q1, 1), "median": round(median, 1), "q3": round(q3, 1)}
+
+
+def _develop(assessment: Assessment, completed: list[CheckRow]) -> list[dict[str, Any]]:
+    counts: Counter[str] = Counter()
+    for row in completed:
+        _, develop = ranked_groups(assessment, row.scores or {})
+        counts.update(develop[:2])
+    return [
+        {"id": g.id, "name": g.short, "count": shown(counts[g.id])}
+        for g in sorted(assessment.groups, key=lambda g: -counts[g.id])
+    ]
+
+
+def _routes(content: AdviceContent, completed: list[CheckRow]) -> list[dict[str, Any]]:
+    counts = Counter(route for row in completed for route in set(row.routes))
+    return [
+        {"id": r.id, "name": r.name, "count": shown(counts[r.id])}
+        for r in sorted(content.routes, key=lambda r: -counts[r.id])
+    ]
+
+
+def _dropout(assessment: Assessment, stopped: list[CheckRow]) -> list[dict[str, Any]]:
+    counts: Counter[str] = Counter()
+    for row in stopped:
+        question = open_question(assessment, row.answers)
+        if question is not None:
+            counts[question.id] += 1
+    numbered = assessment.numbered_questions
+    asked = [q for q in assessment.questions if counts[q.id]]
+    return [
+        {
+            "question_id": q.id,
+            "number": numbered.index(q) + 1 if q in numbered else None,
+            "question": q.text,
+            "count": count,
+        }
+        for q, count in zip(asked, protected([counts[q.id] for q in asked]), strict=True)
+    ]
+
+
+def overview_csv(data: Mapping[str, Any]) -> str:
+    """The overview as one CSV table: section, key, label, measure, value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "key", "label", "measure", "value"])
+
+    def value(count: int | float | None) -> str:
+        return SUPPRESSED if count is None else str(count)
+
+    for measure, count in data["totals"].items():
+        writer.writerow(["totals", measure, measure, "people", value(count)])
+    for week in data["weeks"]:
+        for measure in ("started", "completed"):
+            writer.writerow(["weeks", week["week"], week["week"], measure, value(week[measure])])
+    for group in data["groups"]:
+        for band in group["bands"]:
+            writer.writerow(
+                ["scores", group["id"], group["name"], f"band_{band['band']}", value(band["count"])]
+            )
+        for name, number in (group["quartiles"] or {}).items():
+            writer.writerow(["scores", group["id"], group["name"], name, value(number)])
+    for item in data["develop"]:
+        writer.writerow(["develop", item["id"], item["name"], "people", value(item["count"])])
+    for item in data["routes"]:
+        writer.writerow(["routes", item["id"], item["name"], "people", value(item["count"])])
+    for item in data["dropout"]:
+        writer.writerow(
+            ["dropout", item["question_id"], item["question"], "people", value(item["count"])]
+        )
+    return out.getvalue()  # fmt: skip

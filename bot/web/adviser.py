@@ -1,0 +1,420 @@
+"""The adviser dashboard at /adviseur: login, report by share code, overview.
+
+Each view builds one dict of data; the same dict is rendered as HTML or, for
+the ``.json`` twin, returned as JSON (the datasette pattern). Sessions live
+in the results database (only a hash of the token); the cookie is Secure,
+HttpOnly and SameSite=Strict. Every form carries a CSRF token, and wrong
+passwords or wrong share codes are slowed down by :class:`Throttle`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from aiohttp import web
+
+from bot import runtime
+from bot.adviser.accounts import SESSION_HOURS, AdviserAccounts, AdviserSession
+from bot.adviser.live import live_progress
+from bot.adviser.overview import build_overview, overview_csv, read_rows
+from bot.adviser.overview_charts import UnknownChart, render_chart
+from bot.adviser.report import NotCompleted, build_adviser_report
+from bot.adviser.throttle import Throttle
+from bot.charts import render_radar_png
+from bot.config import get_settings
+from bot.report import build_report_pdf
+from bot.share_codes import display_code, normalize_code
+from bot.store import iso
+
+SESSION_COOKIE = "kc_adviser"
+LOGIN_CSRF_COOKIE = "kc_login_csrf"
+COOKIE_PATH = "/"  # also covers /adviseur.json, the home page's JSON twin
+BASE = "/adviseur"
+SESSION_ID_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class AdviserConfig:
+    cookie_secure: bool = True
+    demo: bool = False
+    rasa_url: str = "http://127.0.0.1:5005"
+
+
+@dataclass
+class AdviserState:
+    config: AdviserConfig
+    templates: jinja2.Environment
+    logins: Throttle
+    codes: Throttle
+
+    @property
+    def accounts(self) -> AdviserAccounts:
+        return AdviserAccounts(runtime.store())
+
+
+STATE = web.AppKey("adviser_state", AdviserState)
+View = Callable[[web.Request, AdviserSession], Awaitable[dict[str, Any]]]
+
+
+def add_adviser_routes(
+    app: web.Application, config: AdviserConfig, templates: jinja2.Environment
+) -> None:
+    app[STATE] = AdviserState(config, templates, Throttle(), Throttle(free_attempts=5))
+    router = app.router
+    router.add_get(f"{BASE}/login", login_page)
+    router.add_post(f"{BASE}/login", login_submit)
+    router.add_post(f"{BASE}/logout", logout)
+    router.add_post(f"{BASE}/code", code_submit)
+    router.add_get(BASE + r"{ext:(\.json)?}", dual(home_view, "adviser_home.html"))
+    router.add_get(
+        BASE + r"/rapport/{code:[A-Za-z0-9-]{1,20}}{ext:(\.json)?}",
+        dual(report_view, "adviser_report.html"),
+    )
+    router.add_get(BASE + r"/rapport/{code:[A-Za-z0-9-]{1,20}}/grafiek.png", report_chart)
+    router.add_get(BASE + r"/rapport/{code:[A-Za-z0-9-]{1,20}}/rapport.pdf", report_pdf)
+    router.add_get(
+        BASE + r"/overzicht{ext:(\.json)?}", dual(overview_view, "adviser_overview.html")
+    )
+    router.add_get(f"{BASE}/overzicht.csv", overview_download)
+    router.add_get(BASE + r"/overzicht/{name:[a-z]+}.png", overview_chart)
+    router.add_get(BASE + r"/live{ext:(\.json)?}", dual(live_view, "adviser_live.html"))
+
+
+# --- sessions and CSRF -------------------------------------------------------
+
+
+def _state(request: web.Request) -> AdviserState:
+    return request.app[STATE]
+
+
+def _wants_json(request: web.Request) -> bool:
+    return request.match_info.get("ext") == ".json" or request.path.endswith(".json")
+
+
+def current_session(request: web.Request) -> AdviserSession | None:
+    return _state(request).accounts.session(request.cookies.get(SESSION_COOKIE))
+
+
+def require_session(request: web.Request) -> AdviserSession:
+    session = current_session(request)
+    if session is not None:
+        return session
+    if _wants_json(request):
+        raise web.HTTPUnauthorized(
+            text='{"error": "login_required", "login_url": "/adviseur/login"}',
+            content_type="application/json",
+        )
+    raise web.HTTPSeeOther(f"{BASE}/login")
+
+
+def _same_origin(request: web.Request) -> bool:
+    """A browser's Origin header, when sent, must be this site."""
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.host
+
+
+async def _form_with_csrf(request: web.Request, expected: str | None) -> dict[str, str]:
+    form = await request.post()
+    token = form.get("csrf_token")
+    if (
+        not expected
+        or not isinstance(token, str)
+        or not hmac.compare_digest(token, expected)
+        or not _same_origin(request)
+    ):
+        raise web.HTTPForbidden(
+            text="Dit formulier is verlopen of niet geldig. "
+            "Laad de pagina opnieuw en probeer het nog eens."
+        )
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _set_cookie(
+    response: web.StreamResponse, state: AdviserState, name: str, value: str, max_age: int
+) -> None:
+    response.set_cookie(
+        name, value, max_age=max_age, path=COOKIE_PATH, httponly=True,
+        secure=state.config.cookie_secure, samesite="Strict",
+    )  # fmt: skip
+
+
+def _client(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+def _render(request: web.Request, template: str, status: int = 200, **data: Any) -> web.Response:
+    html = _state(request).templates.get_template(template).render(**data)
+    return web.Response(
+        text=html, status=status, content_type="text/html", headers={"Cache-Control": "no-store"}
+    )
+
+
+def _too_many(request: web.Request, wait: float) -> web.Response:
+    seconds = max(1, round(wait))
+    message = f"Te veel pogingen. Wacht {seconds} seconden en probeer het dan opnieuw."
+    if _wants_json(request):
+        return web.json_response(
+            {"error": "too_many_attempts", "retry_after": seconds},
+            status=429, headers={"Retry-After": str(seconds)},
+        )  # fmt: skip
+    response = _render(request, "adviser_message.html", status=429, title="Even wachten",
+                       message=message)  # fmt: skip
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+# --- login and logout --------------------------------------------------------
+
+
+async def login_page(request: web.Request, error: str = "", status: int = 200) -> web.Response:
+    state = _state(request)
+    token = secrets.token_urlsafe(32)
+    response = _render(request, "adviser_login.html", status=status, csrf_token=token,
+                       error=error, title="Inloggen voor adviseurs")  # fmt: skip
+    _set_cookie(response, state, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+async def login_submit(request: web.Request) -> web.StreamResponse:
+    state = _state(request)
+    form = await _form_with_csrf(request, request.cookies.get(LOGIN_CSRF_COOKIE))
+    username = form.get("username", "")[:80]
+    keys = (f"user:{username.strip().lower()}", f"ip:{_client(request)}")
+    wait = state.logins.wait_for(*keys)
+    if wait > 0:
+        return _too_many(request, wait)
+    name = await asyncio.get_running_loop().run_in_executor(
+        None, state.accounts.authenticate, username, form.get("password", "")
+    )
+    if name is None:
+        state.logins.failed(*keys)
+        return await login_page(
+            request, error="Gebruikersnaam of wachtwoord klopt niet.", status=401
+        )
+    state.logins.succeeded(*keys)
+    token, _ = state.accounts.open_session(name)
+    response = web.HTTPSeeOther(BASE)
+    _set_cookie(response, state, SESSION_COOKIE, token, max_age=SESSION_HOURS * 3600)
+    response.del_cookie(LOGIN_CSRF_COOKIE, path=COOKIE_PATH)
+    raise response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    session = require_session(request)
+    await _form_with_csrf(request, session.csrf_token)
+    _state(request).accounts.close_session(request.cookies[SESSION_COOKIE])
+    response = web.HTTPSeeOther(f"{BASE}/login")
+    response.del_cookie(SESSION_COOKIE, path=COOKIE_PATH)
+    raise response
+
+
+# --- views with a .json twin --------------------------------------------------
+
+
+def dual(view: View, template: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """One handler for ``/path`` (HTML) and ``/path.json`` (the same data as JSON)."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        session = require_session(request)
+        try:
+            data = await view(request, session)
+        except _TooMany as too_many:
+            return _too_many(request, too_many.wait)
+        except _ViewError as error:
+            if _wants_json(request):
+                return web.json_response({"error": error.code, "message": error.message},
+                                         status=error.status)  # fmt: skip
+            return _render(request, "adviser_message.html", status=error.status,
+                           title=error.title, message=error.message, session=session)  # fmt: skip
+        if _wants_json(request):
+            return web.json_response(data, headers={"Cache-Control": "no-store"})
+        return _render(request, template, session=session, data=data)
+
+    return handler
+
+
+class _ViewError(Exception):
+    def __init__(self, status: int, code: str, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.title, self.message = status, code, title, message
+
+
+async def home_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
+    return {
+        "adviser": session.username,
+        "share_code_days": get_settings().share_code_days,
+        "demo": _state(request).config.demo,
+        "links": {
+            "overview": f"{BASE}/overzicht",
+            "overview_csv": f"{BASE}/overzicht.csv",
+            "report": f"{BASE}/rapport/{{code}}",
+            **({"live": f"{BASE}/live"} if _state(request).config.demo else {}),
+        },
+        "error": request.query.get("fout") == "code",
+    }
+
+
+async def code_submit(request: web.Request) -> web.StreamResponse:
+    session = require_session(request)
+    form = await _form_with_csrf(request, session.csrf_token)
+    code = normalize_code(form.get("code", ""))
+    if code is None:
+        raise web.HTTPSeeOther(f"{BASE}?fout=code")
+    raise web.HTTPSeeOther(f"{BASE}/rapport/{display_code(code)}")
+
+
+def _report_for(request: web.Request, session: AdviserSession) -> tuple[str, Any]:
+    """The stored result a share code opens; wrong codes count as failures."""
+    state = _state(request)
+    key = f"adviser:{session.username}"
+    wait = state.codes.wait_for(key)
+    if wait > 0:
+        raise _TooMany(wait)
+    code = normalize_code(request.match_info["code"])
+    assessment_id = (
+        runtime.store().assessment_for_code(code, iso(datetime.now(timezone.utc))) if code else None
+    )
+    stored = runtime.store().result(assessment_id) if assessment_id else None
+    if code is None or stored is None:
+        state.codes.failed(key)
+        raise _ViewError(
+            404, "unknown_code", "Code werkt niet",
+            "Deze deelcode werkt niet. Misschien is hij verlopen of ingetrokken, of is er een "
+            "tikfout. Vraag de werkzoekende om de code opnieuw op te vragen in de chat "
+            "(typ: mijn code).",
+        )  # fmt: skip
+    state.codes.succeeded(key)
+    return code, stored
+
+
+class _TooMany(Exception):
+    def __init__(self, wait: float) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+def _throttled(
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except _TooMany as too_many:
+            return _too_many(request, too_many.wait)
+
+    return wrapped
+
+
+async def report_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
+    code, stored = _report_for(request, session)
+    try:
+        report = build_adviser_report(runtime.assessment(), runtime.advice_content(), stored, code)
+    except NotCompleted as exc:
+        raise _ViewError(
+            404, "not_completed", "Geen uitslag", "Deze check is niet afgerond."
+        ) from exc
+    base = f"{BASE}/rapport/{display_code(code)}"
+    return {**report.data, "chart_url": f"{base}/grafiek.png", "pdf_url": f"{base}/rapport.pdf"}
+
+
+async def _report_file(
+    request: web.Request, make: Callable[[str, Any], web.Response]
+) -> web.StreamResponse:
+    session = require_session(request)
+    try:
+        code, stored = _report_for(request, session)
+    except _ViewError as error:
+        raise web.HTTPNotFound(text=error.message) from error
+    if not stored.completed:
+        raise web.HTTPNotFound(text="Deze check is niet afgerond.")
+    return make(code, stored)
+
+
+@_throttled
+async def report_chart(request: web.Request) -> web.StreamResponse:
+    def make(code: str, stored: Any) -> web.Response:
+        png = render_radar_png(runtime.assessment(), stored.scores)
+        return web.Response(body=png, content_type="image/png",
+                            headers={"Cache-Control": "private, no-store"})  # fmt: skip
+
+    return await _report_file(request, make)
+
+
+@_throttled
+async def report_pdf(request: web.Request) -> web.StreamResponse:
+    def make(code: str, stored: Any) -> web.Response:
+        assessment = runtime.assessment()
+        answered = [
+            (q.text, q.option(stored.answers[q.id]).label)  # type: ignore[union-attr]
+            for q in assessment.questions
+            if q.id in stored.answers and q.option(stored.answers[q.id]) is not None
+        ]
+        pdf = build_report_pdf(
+            assessment, runtime.advice_content(), stored.scores, stored.overall, stored.routes,
+            answers=answered,
+        )  # fmt: skip
+        return web.Response(
+            body=pdf, content_type="application/pdf",
+            headers={
+                "Content-Disposition": 'attachment; filename="klantcontact-check-rapport.pdf"',
+                "Cache-Control": "private, no-store",
+            },
+        )  # fmt: skip
+
+    return await _report_file(request, make)
+
+
+def _overview_data() -> dict[str, Any]:
+    return build_overview(
+        runtime.assessment(), runtime.advice_content(), read_rows(runtime.store())
+    )
+
+
+async def overview_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
+    data = _overview_data()
+    data["charts"] = {name: f"{BASE}/overzicht/{name}.png" for name in
+                      ("weken", "scores", "groeipunten", "adviezen", "uitval")}  # fmt: skip
+    data["csv_url"] = f"{BASE}/overzicht.csv"
+    return data
+
+
+async def overview_download(request: web.Request) -> web.StreamResponse:
+    require_session(request)
+    return web.Response(
+        text=overview_csv(_overview_data()), content_type="text/csv", charset="utf-8",
+        headers={"Content-Disposition": 'attachment; filename="klantcontact-overzicht.csv"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
+
+
+async def overview_chart(request: web.Request) -> web.StreamResponse:
+    require_session(request)
+    try:
+        png = render_chart(request.match_info["name"], _overview_data())
+    except UnknownChart as exc:
+        raise web.HTTPNotFound(text="Deze grafiek bestaat niet.") from exc
+    return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+async def live_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
+    """Demo only: the progress and scores of one demo conversation, as it happens."""
+    if not _state(request).config.demo:
+        raise _ViewError(404, "demo_only", "Alleen in de demo",
+                         "De live weergave is er alleen in de demo (make demo).")  # fmt: skip
+    sender = request.query.get("sessie", "")
+    data: dict[str, Any] = {"rasa_url": _state(request).config.rasa_url, "session": None}
+    if len(sender) == SESSION_ID_LENGTH and all(c in "0123456789abcdef" for c in sender):
+        stored = runtime.store().latest(runtime.person_for(sender))
+        data["session"] = sender
+        data["progress"] = live_progress(runtime.assessment(), stored.answers if stored else {})
+    return data
