@@ -24,11 +24,12 @@ MODEL := models/klantcontact.tar.gz
 NLP_STAMP := $(KC_SPACY_DIR)/klantcontact-pipeline.json
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install run shell test lint format validate unit train test-stories nlu-heldout e2e clean
+.PHONY: help install run demo shell test lint format validate unit train test-stories nlu-heldout e2e clean
 
 help:
 	@echo "make run     install what is missing, train if needed, start the bot and the web pages"
 	@echo "make test    install, lint, validate, unit tests, train, story tests, NLU gate, e2e"
+	@echo "make demo    like run, on a fresh demo database with example results and a demo adviser"
 	@echo "make shell   chat with the bot in the terminal"
 	@echo "make lint    ruff check and format check; make format fixes formatting"
 
@@ -71,6 +72,9 @@ train: $(MODEL)
 
 run: $(MODEL) $(NODE_STAMP)
 	@VENV=$(VENV) MODEL=$(MODEL) scripts/run.sh
+
+demo: $(MODEL) $(NODE_STAMP)
+	@VENV=$(VENV) MODEL=$(MODEL) scripts/demo.sh
 
 shell: $(MODEL)
 	@VENV=$(VENV) MODEL=$(MODEL) scripts/shell.sh

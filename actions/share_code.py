@@ -40,8 +40,8 @@ class ActionWithdrawShareCode(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        count = withdraw(runtime.store(), runtime.person_for(tracker.sender_id))
-        dispatcher.utter_message(
-            response="utter_share_code_withdrawn" if count else "utter_no_code_to_withdraw"
-        )
+        if withdraw(runtime.store(), runtime.person_for(tracker.sender_id)):
+            dispatcher.utter_message(response="utter_share_code_withdrawn")
+        else:
+            dispatcher.utter_message(response="utter_no_code_to_withdraw")
         return []

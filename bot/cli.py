@@ -165,11 +165,17 @@ Example:
     show_default="http://127.0.0.1:5005",
 )
 @click.option("--node-modules", type=click.Path(path_type=Path), default=Path("node_modules"))
-def web(host: str, port: int, rasa_url: str, node_modules: Path) -> None:
+@click.option(
+    "--demo/--no-demo",
+    default=lambda: get_settings().demo,
+    help="Demo mode: the live view at /adviseur/live (default: KC_DEMO=1).",
+)
+def web(host: str, port: int, rasa_url: str, node_modules: Path, demo: bool) -> None:
     from bot.web.app import WebConfig, run
 
     click.echo(f"Web pages on http://{host}:{port}/ (widget talks to {rasa_url})")
-    run(host, port, WebConfig(rasa_url=rasa_url.rstrip("/"), node_modules=node_modules))
+    config = WebConfig(rasa_url=rasa_url.rstrip("/"), node_modules=node_modules, demo=demo)
+    run(host, port, config)
 
 
 @cli.group(help="The Dutch spaCy pipeline used by Rasa.")

@@ -54,6 +54,8 @@ cat <<MSG
 
 Klantcontact-check is running.
   Web page with the chat widget:  http://127.0.0.1:${WEB_PORT:-8000}/
+  Adviser dashboard:              http://127.0.0.1:${WEB_PORT:-8000}/adviseur
+    (accounts: .venv/bin/python -m bot adviser add NAME)
   Chat in the terminal instead: stop this and run  make shell
   Chat over REST:
     curl -s -X POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
@@ -61,6 +63,7 @@ Klantcontact-check is running.
   socket.io (web widget): http://127.0.0.1:$RASA_PORT/socket.io
 Press Ctrl-C to stop.
 MSG
+if [ -n "${KC_RUN_BANNER:-}" ]; then printf '\n%s\n' "$KC_RUN_BANNER"; fi
 wait -n "${pids[@]}" || true
 echo "A server stopped unexpectedly; see $LOG_DIR/." >&2
 exit 1

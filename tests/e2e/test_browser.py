@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -199,5 +200,48 @@ def test_small_screens_and_zoom_fit_without_sideways_scrolling(browser, web_url,
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
         assert page.locator("#kc-input").is_visible()
         page.screenshot(path=f"/tmp/kc-widget-{width}x{height}.png")
+    finally:
+        context.close()
+
+
+def test_adviser_logs_in_and_opens_the_report_with_the_share_code(
+    page, browser, web_url, bot_servers
+):
+    open_chat(page)
+    answer_by_clicking(page)
+    texts = page.locator(".kc-message.kc-bot").all_inner_texts()
+    codes = [re.search(r"deelcode voor je adviseur: ([2-9A-Z]{4}-[2-9A-Z]{4})", t) for t in texts]
+    code = next(m.group(1) for m in codes if m)
+    password = "e2e adviseur wachtwoord"
+    added = bot_servers.cli("adviser", "add", "e2e-adviseur", "--password-stdin", stdin=password)
+    assert added.returncode == 0, added.stderr
+
+    context = browser.new_context(accept_downloads=True)  # CSP enforced here
+    adviser = context.new_page()
+    adviser.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        adviser.goto(f"{web_url}/adviseur")
+        assert adviser.url.endswith("/adviseur/login")
+        adviser.get_by_label("Gebruikersnaam").fill("e2e-adviseur")
+        adviser.get_by_label("Wachtwoord").fill(password)
+        adviser.get_by_role("button", name="Inloggen").click()
+        adviser.get_by_role("heading", name="Welkom, e2e-adviseur").wait_for()
+        adviser.get_by_label("Deelcode").fill(code.lower().replace("-", " "))
+        adviser.get_by_role("button", name="Bekijk uitslag").click()
+        adviser.get_by_role("heading", name=f"Uitslag bij deelcode {code}").wait_for()
+        adviser.wait_for_function("() => document.querySelector('img.chart').naturalWidth > 0")
+        rows = adviser.locator("table.answers tbody tr")
+        assert rows.count() == 26
+        assert "Waarom:" in adviser.locator(".routes").inner_text()
+        assert not axe_violations(adviser), "axe: adviser report"
+        with adviser.expect_download() as download_info:
+            adviser.get_by_role("link", name="Rapport als PDF (om te printen)").click()
+        pdf = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+        assert "Je antwoorden" in "\n".join(p.extract_text() for p in pdf.pages)
+
+        adviser.get_by_role("button", name="Uitloggen").click()
+        adviser.get_by_role("heading", name="Inloggen voor adviseurs").wait_for()
+        adviser.goto(f"{web_url}/adviseur/rapport/{code}")
+        assert adviser.url.endswith("/adviseur/login")
     finally:
         context.close()
