@@ -49,6 +49,7 @@ def _hbar(title: str, items: list[tuple[str, int | None]]) -> bytes:
             SUPPRESSED if count is None else str(count),
             (count or 0, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
         )  # fmt: skip
+    axes.set_xlim(0, max([*values, 5]) * 1.15)
     axes.set_title(title, fontsize=10)
     axes.set_xlabel("aantal mensen", fontsize=8)
     return _png(figure)
