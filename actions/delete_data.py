@@ -11,7 +11,11 @@ from bot import runtime
 
 
 class ActionDeleteData(Action):
-    """Delete the stored results of this sender (after they confirmed)."""
+    """Delete the stored results of this sender (after they confirmed).
+
+    The conversation itself is erased by the tracker store when Rasa saves
+    this turn (``bot.tracker_store``).
+    """
 
     def name(self) -> str:
         return "action_delete_data"
@@ -21,6 +25,8 @@ class ActionDeleteData(Action):
     ) -> list[EventType]:
         runtime.store().delete_person(runtime.person_for(tracker.sender_id))
         dispatcher.utter_message(response="utter_data_deleted")
+        # Tells the web widget to forget the conversation kept in the browser too.
+        dispatcher.utter_message(json_message={"type": "data_deleted"})
         return [
             SlotSet(SLOT_ANSWERS, {}),
             SlotSet(SLOT_ANSWER, None),

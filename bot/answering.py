@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 #: answers them and the question is asked again.
 META_INTENTS = frozenset(
     {"greet", "goodbye", "thanks", "bot_challenge", "help", "ask_why", "go_back", "pause",
-     "delete_data", "faq", "ask_advice_why", "more_advice", "share_code", "withdraw_code"}
+     "delete_data", "faq", "ask_advice_why", "more_advice", "share_code", "withdraw_code",
+     "show_my_data"}
 )  # fmt: skip
 QUESTION_WORDS = frozenset(
     {"wat", "hoe", "hoeveel", "waarom", "wanneer", "waar", "wie", "welke", "welk", "is", "kan",

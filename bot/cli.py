@@ -62,7 +62,8 @@ def results(sender: str, as_json: bool) -> None:
 
 
 @cli.command(
-    help="""Delete everything stored for a sender in the results database.
+    help="""Delete everything stored for a sender: results, answers, share codes,
+WhatsApp message ids and the Rasa conversation (tracker events).
 
 \b
 Example:
@@ -71,10 +72,48 @@ Example:
 )
 @click.option("--sender", required=True, help="Sender id as the channel knows it.")
 def delete(sender: str) -> None:
+    from bot.erasure import erase_sender
     from bot.runtime import person_for, store
 
-    count = store().delete_person(person_for(sender))
-    click.echo(f"Deleted {count} assessment(s) for sender {sender!r}.")
+    erased = erase_sender(store(), get_settings().tracker_db, sender, person_for(sender))
+    click.echo(
+        f"Deleted {erased.checks} assessment(s) and {erased.conversation_events} "
+        f"conversation event(s) for sender {sender!r}."
+    )
+
+
+@cli.command(
+    help="""Delete data older than an age (retention), in every store.
+
+Checks started before then (with answers and share codes), WhatsApp message
+ids and conversations whose last message is older. With --daily it keeps
+running and purges once a day with KC_RETENTION_DAYS (make run starts this).
+
+\b
+Examples:
+  python -m bot purge --older-than 90d
+  python -m bot purge --daily
+"""
+)
+@click.option("--older-than", "older_than", default=None, help="Age like 90d.")
+@click.option("--daily", is_flag=True, help="Run now and then every 24 hours.")
+def purge(older_than: str | None, daily: bool) -> None:
+    import time
+
+    from bot.erasure import BadAge, parse_age, purge_older_than
+    from bot.runtime import store
+
+    settings = get_settings()
+    try:
+        age = parse_age(older_than or f"{settings.retention_days}d")
+    except BadAge as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    while True:
+        click.echo(purge_older_than(store(), settings.tracker_db, age).summary(age))
+        if not daily:
+            return
+        time.sleep(24 * 3600)
 
 
 @cli.command(

@@ -31,6 +31,7 @@ class Settings:
     spacy_dir: Path
     share_code_days: int = DEFAULT_SHARE_CODE_DAYS
     demo: bool = False
+    tracker_db: Path = Path("var/tracker.db")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -47,6 +48,7 @@ class Settings:
             spacy_dir=Path(env.get("KC_SPACY_DIR", var_dir / "spacy-nl")),
             share_code_days=share_days,
             demo=env.get("KC_DEMO", "") == "1",
+            tracker_db=Path(env.get("KC_TRACKER_DB", var_dir / "tracker.db")),
         )
 
 

@@ -135,7 +135,9 @@ class ResultsStore:
                 foreign_keys=[("assessment_id", "assessments", "id")],
             )
         if "channel_messages" not in db.table_names():
-            db["channel_messages"].create({"id": str, "seen_at": str}, pk="id")
+            db["channel_messages"].create({"id": str, "seen_at": str, "person": str}, pk="id")
+        elif "person" not in db["channel_messages"].columns_dict:
+            db["channel_messages"].add_column("person", str)
         if "share_codes" not in db.table_names():
             db["share_codes"].create(
                 {
@@ -373,18 +375,64 @@ class ResultsStore:
                 r["id"] for r in db["assessments"].rows_where("person = ?", [person], select="id")
             ]
             db["share_codes"].delete_where("person = ?", [person])
+            db["channel_messages"].delete_where("person = ?", [person])
             for assessment_id in ids:
                 db["answers"].delete_where("assessment_id = ?", [assessment_id])
             db["assessments"].delete_where("person = ?", [person])
         return len(ids)
 
-    def first_delivery(self, message_id: str) -> bool:
-        """Remember a channel's message id; False when it was seen before (a redelivery)."""
+    def first_delivery(self, message_id: str, person: str | None = None) -> bool:
+        """Remember a channel's message id; False when it was seen before (a redelivery).
+
+        The person's pseudonym is kept with it, so erasing a person also
+        erases their message ids.
+        """
         with self._writing() as db:
             before = db["channel_messages"].count_where("id = ?", [message_id])
             if not before:
-                db["channel_messages"].insert({"id": message_id, "seen_at": utc_now()})
+                db["channel_messages"].insert(
+                    {"id": message_id, "seen_at": utc_now(), "person": person}
+                )
         return not before
+
+    def purge_before(self, cutoff: str) -> dict[str, int]:
+        """Delete checks started, and message ids seen, before ``cutoff`` (retention)."""
+        with self._writing() as db:
+            old = [
+                r["id"]
+                for r in db["assessments"].rows_where("started_at < ?", [cutoff], select="id")
+            ]
+            for assessment_id in old:
+                db["share_codes"].delete_where("assessment_id = ?", [assessment_id])
+                db["answers"].delete_where("assessment_id = ?", [assessment_id])
+            db["assessments"].delete_where("started_at < ?", [cutoff])
+            messages = db["channel_messages"].count_where("seen_at < ?", [cutoff])
+            db["channel_messages"].delete_where("seen_at < ?", [cutoff])
+            db["share_codes"].delete_where("expires_at < ?", [cutoff])
+            db["adviser_sessions"].delete_where("expires_at < ?", [cutoff])
+        return {"checks": len(old), "message_ids": messages}
+
+    def stored_about(self, person: str) -> dict[str, Any]:
+        """Everything stored under a pseudonym, for "wat weet je van mij?"."""
+        with self._lock:
+            db = self.db
+            ids = [
+                r["id"]
+                for r in db["assessments"].rows_where(
+                    "person = ?", [person], select="id", order_by="started_at"
+                )
+            ]
+            codes = list(
+                db["share_codes"].rows_where(
+                    "person = ?", [person], select="code, created_at, expires_at"
+                )
+            )
+            messages = db["channel_messages"].count_where("person = ?", [person])
+        return {
+            "checks": [r.as_json() for r in (self.result(i) for i in ids) if r is not None],
+            "share_codes": codes,
+            "channel_message_ids": messages,
+        }
 
     def close(self) -> None:
         if self._db is not None:

@@ -71,6 +71,8 @@ def journey_stories(assessment: Assessment) -> str:
         action("action_share_code"),
         *user("code intrekken", "withdraw_code"),
         action("action_withdraw_share_code"),
+        *user("wat weet je van mij", "show_my_data"),
+        action("action_show_my_data"),
         *user("hoi", "greet"),
         action("utter_already_done"),
     ]

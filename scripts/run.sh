@@ -40,6 +40,10 @@ pids+=($!)
   --rasa-url "http://127.0.0.1:$RASA_PORT" >"$LOG_DIR/web.log" 2>&1 &
 pids+=($!)
 
+# Retention: delete data older than KC_RETENTION_DAYS now and once a day.
+"$VENV/bin/python" -m bot purge --daily >"$LOG_DIR/retention.log" 2>&1 &
+pids+=($!)
+
 echo "Starting the action server (port $ACTION_PORT), Rasa (port $RASA_PORT) and the web pages (port ${WEB_PORT:-8000})."
 echo "Loading the model takes about a minute; logs are in $LOG_DIR/."
 for _ in $(seq 1 300); do

@@ -17,6 +17,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.guard import guarded
+
 
 class ResultSafeSocketIOOutput(SocketIOOutput):
     """Sends custom JSON as the data of one ``bot_uttered`` event."""
@@ -43,4 +45,4 @@ class KlantcontactSocketIOInput(SocketIOInput):
         # Rasa builds the output inside its message handler by the module-level
         # name; point that name at the fixed class before the handler runs.
         rasa_socketio.SocketIOOutput = ResultSafeSocketIOOutput  # type: ignore[misc]
-        return super().blueprint(on_new_message)
+        return super().blueprint(guarded(on_new_message))

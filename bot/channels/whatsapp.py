@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 
 from bot import runtime
 from bot.channels.graph import GraphAPIError, GraphClient, GraphSettings
+from bot.channels.guard import guarded
 from bot.channels.whatsapp_format import (
     TEXT_ONLY_REPLY,
     Incoming,
@@ -156,6 +157,7 @@ class WhatsAppInput(InputChannel):
             logger.warning("WhatsApp channel is not configured; its webhook answers 503")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guarded(on_new_message)
         hook = Blueprint("whatsapp_webhook", __name__)
 
         @hook.route("/", methods=["GET"])
@@ -199,7 +201,9 @@ class WhatsAppInput(InputChannel):
     ) -> None:
         for item in items:
             try:
-                if not runtime.store().first_delivery(f"whatsapp:{item.message_id}"):
+                sender = sender_for(item.wa_id)
+                person = runtime.person_for(sender)
+                if not runtime.store().first_delivery(f"whatsapp:{item.message_id}", person):
                     continue
                 output = WhatsAppOutput(self.client, item.wa_id, self.config.public_web_url)
                 if item.kind == "media":
@@ -209,7 +213,7 @@ class WhatsAppInput(InputChannel):
                     UserMessage(
                         item.text,
                         output,
-                        sender_for(item.wa_id),
+                        sender,
                         input_channel=self.name(),
                     )
                 )

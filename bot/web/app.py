@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from aiohttp import web
 
 from bot import runtime
@@ -26,6 +27,7 @@ from bot.web.access_log import RedactingAccessLogger
 from bot.web.adviser import AdviserConfig, add_adviser_routes
 
 HERE = Path(__file__).parent
+PRIVACY_FILE = HERE.parents[1] / "docs" / "privacy.md"
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 VENDOR_FILES = {
@@ -86,6 +88,12 @@ def create_app(config: WebConfig) -> web.Application:
         html = templates.get_template("index.html").render(
             rasa_url=config.rasa_url, title=config.title
         )
+        return web.Response(
+            text=html, content_type="text/html", headers={"Cache-Control": "no-cache"}
+        )
+
+    async def privacy(request: web.Request) -> web.Response:
+        html = templates.get_template("privacy.html").render(body=privacy_html(PRIVACY_FILE))
         return web.Response(
             text=html, content_type="text/html", headers={"Cache-Control": "no-cache"}
         )
@@ -155,6 +163,7 @@ def create_app(config: WebConfig) -> web.Application:
         )
 
     app.router.add_get("/", index)
+    app.router.add_get("/privacy", privacy)
     app.router.add_get("/widget/{name}", widget_file)
     app.router.add_get("/vendor/{name}", vendor_file)
     app.router.add_get("/api/result.json", result_json)
@@ -168,6 +177,14 @@ def create_app(config: WebConfig) -> web.Application:
         templates,
     )
     return app
+
+
+def privacy_html(path: Path) -> markupsafe.Markup:
+    """The Dutch privacy statement: the part of docs/privacy.md above the rule."""
+    import markdown
+
+    dutch = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    return markupsafe.Markup(markdown.markdown(dutch, extensions=["tables"]))  # noqa: S704 - our own file
 
 
 def _parse_or_400(

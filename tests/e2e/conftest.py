@@ -39,6 +39,21 @@ class BotServers:
     log_dir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
     rasa_command: list[str] = field(default_factory=list)
+    actions_command: list[str] = field(default_factory=list)
+    action_port: int = 0
+
+    def stop_actions(self) -> None:
+        """Stop the action server (processes[0]) as a crash or a deploy would."""
+        actions = self.processes[0]
+        actions.terminate()
+        actions.wait(timeout=60)
+
+    def start_actions(self) -> None:
+        log = (self.log_dir / "actions.log").open("a")
+        actions = subprocess.Popen(self.actions_command, cwd=ROOT, env=self.env, stdout=log,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
+        self.processes[0] = actions
+        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.processes, self.log_dir)
 
     def start_rasa(self) -> None:
         log = (self.log_dir / "rasa.log").open("a")
@@ -131,14 +146,15 @@ def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterato
     for name in ("KC_RESULTS_DB", "KC_IDENTITY_KEY", "KC_IDENTITY_KEY_FILE"):
         env.pop(name, None)
     endpoints = write_endpoints(ROOT / "endpoints.yml", var_dir / "endpoints.yml", env)
+    actions_command = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+                       "--port", str(action_port), *DEBUG]  # fmt: skip
     actions = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-         "--port", str(action_port), *DEBUG],
-        cwd=ROOT, env=env, stdout=(log_dir / "actions.log").open("w"),
+        actions_command, cwd=ROOT, env=env, stdout=(log_dir / "actions.log").open("w"),
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     servers = BotServers(
         f"http://127.0.0.1:{rasa_port}", env, var_dir, log_dir, processes=[actions],
+        actions_command=actions_command, action_port=action_port,
         rasa_command=[str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface",
                       "127.0.0.1", "--port", str(rasa_port), "--credentials", "credentials.yml",
                       "--endpoints", str(endpoints), *DEBUG],

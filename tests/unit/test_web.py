@@ -89,3 +89,14 @@ async def test_bad_results_get_a_clear_400(client, query):
         response = await client.get(f"{path}?{query}")
         assert response.status == 400
         assert "Ongeldige uitslag" in await response.text()
+
+
+async def test_privacy_page_shows_the_dutch_statement_only(client):
+    response = await client.get("/privacy")
+    assert response.status == 200
+    html = await response.text()
+    assert "<h1>Privacy: wat doet de Klantcontact-check met je gegevens?</h1>" in html
+    assert "90 dagen" in html and "verwijder mijn gegevens" in html
+    assert "For operators" not in html
+    index = await (await client.get("/")).text()
+    assert 'href="/privacy"' in index

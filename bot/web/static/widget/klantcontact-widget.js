@@ -32,6 +32,7 @@
     scoresTitle: "Je scores",
     routesTitle: "Advies",
     report: "Download je rapport (PDF)",
+    myData: "Download je gegevens (JSON-bestand)",
     you: "Jij",
     bot: "Assistent",
   };
@@ -228,10 +229,31 @@
       this.add({ from: "bot", result: data });
       return;
     }
+    if (data.type === "my_data_export") { this.offerDownload(data); return; }
+    if (data.type === "data_deleted") { this.forget(); return; }
     var buttons = (data.quick_replies || data.buttons || []).map(function (b) {
       return { title: String(b.title), payload: String(b.payload) };
     });
     if (data.text) { this.add({ from: "bot", text: String(data.text), buttons: buttons }); }
+  };
+
+  // "Wat weet je van mij?": the export as a JSON file made in the browser (not kept in the log).
+  Widget.prototype.offerDownload = function (data) {
+    var item = el("div", { class: "kc-message kc-bot" });
+    var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+    var link = el("a", { href: URL.createObjectURL(blob), download: "mijn-gegevens-klantcontact-check.json",
+      class: "kc-report" }, this.strings.myData);
+    item.appendChild(link);
+    this.messages.appendChild(item);
+    this.messages.scrollTop = this.messages.scrollHeight;
+  };
+
+  // After "verwijder mijn gegevens": forget the conversation in this browser too, start anew.
+  Widget.prototype.forget = function () {
+    this.log = [];
+    save(STORAGE_LOG, this.log);
+    this.sessionId = randomId();
+    save(STORAGE_SESSION, this.sessionId);
   };
 
   Widget.prototype.add = function (entry) {

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import runtime
+from bot.config import get_settings
+from bot.my_data import build_export, export_text
+
+
+class ActionShowMyData(Action):
+    """ "Wat weet je van mij?": a short summary, plus the full export as JSON."""
+
+    def name(self) -> str:
+        return "action_show_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        export = build_export(
+            runtime.store(),
+            runtime.assessment(),
+            runtime.person_for(tracker.sender_id),
+            tracker.events,
+            get_settings().retention_days,
+        )
+        dispatcher.utter_message(text=export_text(export))
+        dispatcher.utter_message(json_message=export)
+        return []

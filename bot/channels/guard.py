@@ -1,0 +1,103 @@
+"""A Dutch reply when the action server is down, for every channel.
+
+When Rasa cannot reach the action server it logs the error, drops the
+action's events and sends the user nothing. This wrapper counts what the
+bot sent for a message; when that is nothing and the action server does not
+answer its health check, it tells the user to try again in a moment. The
+user's message stays in the conversation, and the answers given so far are
+kept, so the check continues at the open question once the server is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+ACTION_SERVER_DOWN = (
+    "Sorry, er ging iets mis aan onze kant. Je antwoorden zijn niet kwijt. "
+    "Probeer het over een minuutje opnieuw: stuur je bericht dan nog een keer."
+)
+HEALTH_TIMEOUT_SECONDS = 2.0
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+def action_server_base_url(env: dict[str, str] | None = None) -> str:
+    env = dict(os.environ if env is None else env)
+    if env.get("KC_ACTION_SERVER_URL"):
+        return env["KC_ACTION_SERVER_URL"].rstrip("/")
+    return f"http://127.0.0.1:{env.get('ACTION_PORT', '5055')}"
+
+
+async def action_server_is_up(base_url: str) -> bool:
+    try:
+        timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(f"{base_url}/health") as response,
+        ):
+            return response.status == 200
+    except (aiohttp.ClientError, TimeoutError, OSError):
+        return False
+
+
+class CountingOutput(OutputChannel):
+    """Passes every message on to the real output and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> str:  # type: ignore[override]
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.sent += 1
+        await self.inner.send_text_message(recipient_id, text, **kwargs)
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        self.sent += 1
+        await self.inner.send_custom_json(recipient_id, json_message, **kwargs)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        self.sent += 1
+        await self.inner.send_image_url(recipient_id, image, **kwargs)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        self.sent += 1
+        await self.inner.send_text_with_buttons(recipient_id, text, buttons, **kwargs)
+
+
+def guarded(on_new_message: Handler, probe: Callable[[], Awaitable[bool]] | None = None) -> Handler:
+    """``on_new_message`` that says sorry in Dutch when a message got no reply
+    because the action server is down."""
+
+    async def default_probe() -> bool:
+        return await action_server_is_up(action_server_base_url())
+
+    check = probe or default_probe
+
+    async def handler(message: UserMessage) -> Any:
+        counting = CountingOutput(message.output_channel)
+        message.output_channel = counting
+        result = await on_new_message(message)
+        if counting.sent == 0 and not await check():
+            logger.error("no reply: the action server is not reachable")
+            await counting.inner.send_text_message(message.sender_id, ACTION_SERVER_DOWN)
+        return result
+
+    return handler
