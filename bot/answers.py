@@ -95,11 +95,17 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Typed answers are short; anything longer is not read as a choice.
+MAX_ANSWER_WORDS = 40
+
+
 def parse_answer(question: Question, text: str) -> ParsedAnswer:
     """Map ``text`` onto one of ``question``'s options; never guess."""
     words = normalize(text).split()
     if not words:
         return ParsedAnswer(Outcome.EMPTY)
+    if len(words) > MAX_ANSWER_WORDS:  # a long story is not an answer; also keeps this fast
+        return ParsedAnswer(Outcome.UNKNOWN)
     for step in (_by_number, _by_exact_text, _by_fuzzy_whole, _by_contained_text, _by_fuzzy_words):
         result = step(question, words)
         if result is not None:
@@ -119,7 +125,7 @@ def _looks_like_a_word(word: str) -> bool:
 def _by_number(question: Question, words: list[str]) -> ParsedAnswer | None:
     numbers: list[int] = []
     for word in words:
-        digits = re.fullmatch(r"(\d+)(?:e|de|ste)?", word)
+        digits = re.fullmatch(r"(\d{1,6})(?:e|de|ste)?", word)
         if digits:
             numbers.append(int(digits.group(1)))
         elif word in ORDINALS:

@@ -8,6 +8,7 @@ answer is written when it is given, so a paused check is not lost.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import sqlite3
 import threading
@@ -63,6 +64,17 @@ class StoredResult:
         }
 
 
+@contextmanager
+def _schema_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes while a database file is set up."""
+    with open(f"{path}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def iso(moment: datetime) -> str:
     """The one text form of a moment in the store (UTC, seconds); sorts in time order."""
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
@@ -94,11 +106,14 @@ class ResultsStore:
             conn = sqlite3.connect(
                 str(self.path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
             )
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA foreign_keys=ON")
             db = sqlite_utils.Database(conn)
-            self._ensure_schema(db)
+            # The action server, the web app and the retention job may open a new
+            # file at the same moment: one process at a time sets it up.
+            with _schema_lock(self.path):
+                conn.execute("PRAGMA journal_mode=WAL")
+                self._ensure_schema(db)
             self._db = db
         return self._db
 

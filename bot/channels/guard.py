@@ -94,7 +94,14 @@ def guarded(on_new_message: Handler, probe: Callable[[], Awaitable[bool]] | None
     async def handler(message: UserMessage) -> Any:
         counting = CountingOutput(message.output_channel)
         message.output_channel = counting
-        result = await on_new_message(message)
+        result = None
+        try:
+            result = await on_new_message(message)
+        except Exception:
+            # Logged without the message text (channels would log it): no personal data.
+            logger.exception("a message could not be handled")
+            await counting.inner.send_text_message(message.sender_id, ACTION_SERVER_DOWN)
+            return result
         if counting.sent == 0 and not await check():
             logger.error("no reply: the action server is not reachable")
             await counting.inner.send_text_message(message.sender_id, ACTION_SERVER_DOWN)

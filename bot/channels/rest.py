@@ -1,4 +1,9 @@
-"""Rasa's REST channel with the Dutch "try again" reply when the action server is down."""
+"""Rasa's REST channel, stricter at the door and with the Dutch "try again" reply.
+
+Rasa's own channel answers a body that is not a JSON object with a 500, and
+without a sender it files the message under one shared "default"
+conversation. Here such requests get a 400 that says what is wrong.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,23 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
+from sanic.exceptions import InvalidUsage as BadRequest  # the 400 error in this Sanic
+from sanic.request import Request
 
 from bot.channels.guard import guarded
+
+MAX_SENDER_LENGTH = 255
+MAX_MESSAGE_LENGTH = 20_000
+
+
+def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = request.json
+    except Exception as exc:  # Sanic raises its own BadRequest or a JSON error
+        raise BadRequest("body must be JSON") from exc
+    if not isinstance(body, dict):
+        raise BadRequest('body must be a JSON object: {"sender": "...", "message": "..."}')
+    return body
 
 
 class KlantcontactRestInput(RestInput):
@@ -18,6 +38,25 @@ class KlantcontactRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        sender = _body(req).get("sender")
+        if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
+            raise BadRequest(f"'sender' must be a text of 1 to {MAX_SENDER_LENGTH} characters")
+        return sender
+
+    def _extract_message(self, req: Request) -> str | None:
+        message = _body(req).get("message", "")
+        if not isinstance(message, str) or len(message) > MAX_MESSAGE_LENGTH:
+            raise BadRequest(f"'message' must be a text of at most {MAX_MESSAGE_LENGTH} characters")
+        return message
+
+    def _extract_input_channel(self, req: Request) -> str:
+        return self.name()
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        metadata = _body(request).get("metadata")
+        return metadata if isinstance(metadata, dict) else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         return super().blueprint(guarded(on_new_message))

@@ -42,7 +42,8 @@ def signature_is_valid(app_secret: str, body: bytes, header: str | None) -> bool
     if not header or not header.startswith("sha256=") or not app_secret:
         return False
     expected = hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len("sha256=") :])
+    given = header[len("sha256=") :].encode("utf-8", errors="replace")
+    return hmac.compare_digest(expected.encode("ascii"), given)
 
 
 def parse_webhook(payload: Any) -> list[Incoming]:
@@ -51,18 +52,27 @@ def parse_webhook(payload: Any) -> list[Incoming]:
     if not isinstance(payload, Mapping):
         return found
     for value in _values(payload):
-        for message in value.get("messages") or []:
+        for message in _list(value.get("messages")):
             item = _incoming(message)
             if item is not None:
                 found.append(item)
     return found
 
 
+def _list(value: Any) -> list[Any]:
+    """Meta sends lists here; anything else in a (forged or broken) body counts as empty."""
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _values(payload: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    for entry in payload.get("entry") or []:
+    for entry in _list(payload.get("entry")):
         if not isinstance(entry, Mapping):
             continue
-        for change in entry.get("changes") or []:
+        for change in _list(entry.get("changes")):
             value = change.get("value") if isinstance(change, Mapping) else None
             if isinstance(value, Mapping):
                 yield value
@@ -74,12 +84,14 @@ def _incoming(message: Any) -> Incoming | None:
     message_id, wa_id, kind = message.get("id"), message.get("from"), message.get("type")
     if not isinstance(message_id, str) or not isinstance(wa_id, str) or not message_id or not wa_id:
         return None
+    if not isinstance(kind, str):
+        return None
     if kind == "text":
-        body = (message.get("text") or {}).get("body")
+        body = _mapping(message.get("text")).get("body")
         return Incoming(message_id, wa_id, "text", body if isinstance(body, str) else "")
     if kind == "interactive":
-        interactive = message.get("interactive") or {}
-        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+        interactive = _mapping(message.get("interactive"))
+        reply = _mapping(interactive.get("button_reply")) or _mapping(interactive.get("list_reply"))
         chosen = reply.get("id") if isinstance(reply, Mapping) else None
         if isinstance(chosen, str) and chosen:
             return Incoming(message_id, wa_id, "text", chosen)

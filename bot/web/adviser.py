@@ -121,16 +121,22 @@ def _same_origin(request: web.Request) -> bool:
     origin = request.headers.get("Origin")
     if origin is None or origin == "null":
         return True
-    return urlsplit(origin).netloc == request.host
+    try:
+        return urlsplit(origin).netloc == request.host
+    except ValueError:  # not even a URL
+        return False
 
 
 async def _form_with_csrf(request: web.Request, expected: str | None) -> dict[str, str]:
-    form = await request.post()
+    try:
+        form = await request.post()
+    except (ValueError, LookupError, AssertionError) as exc:  # broken body or charset
+        raise web.HTTPBadRequest(text="Dit formulier kan ik niet lezen.") from exc
     token = form.get("csrf_token")
     if (
         not expected
         or not isinstance(token, str)
-        or not hmac.compare_digest(token, expected)
+        or not hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))
         or not _same_origin(request)
     ):
         raise web.HTTPForbidden(
