@@ -24,7 +24,7 @@ MODEL := models/klantcontact.tar.gz
 NLP_STAMP := $(KC_SPACY_DIR)/klantcontact-pipeline.json
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install run demo shell test lint format validate unit train test-stories nlu-heldout e2e clean
+.PHONY: help install run demo shell bench test lint format validate unit train test-stories nlu-heldout e2e clean
 
 help:
 	@echo "make run     install what is missing, train if needed, start the bot and the web pages"
@@ -32,6 +32,7 @@ help:
 	@echo "make demo    like run, on a fresh demo database with example results and a demo adviser"
 	@echo "make shell   chat with the bot in the terminal"
 	@echo "make lint    ruff check and format check; make format fixes formatting"
+	@echo "make bench   NLU, parser, speed and memory beside stock Rasa, 100-user load test -> docs/benchmarks.md"
 
 NODE_STAMP := node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
@@ -107,6 +108,10 @@ e2e: $(MODEL) $(NODE_STAMP) $(CHROMIUM)
 
 test: lint validate unit train test-stories nlu-heldout e2e
 	@echo "All checks passed."
+
+# Not part of `make test` (it takes about half an hour on 2 cores); see docs/benchmarks.md.
+bench: $(MODEL) $(NLP_STAMP)
+	$(PY) -m scripts.bench
 
 clean:
 	rm -rf models results .pytest_cache .ruff_cache
