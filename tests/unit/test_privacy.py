@@ -253,3 +253,27 @@ async def test_tracker_store_uses_wal_on_sqlite(tmp_path):
     with sqlite3.connect(tmp_path / "t.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert len((await store.retrieve("s1")).events) == 1
+
+
+async def test_tracker_store_keeps_saved_trackers_until_the_database_changes(tmp_path):
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+    db = tmp_path / "t.db"
+    store = ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
+    tracker = DialogueStateTracker("s1", domain.slots)
+    tracker.update(UserUttered("hoi", {"name": "greet", "confidence": 1.0}))
+    await store.save(tracker)
+    assert await store.retrieve("s1") is tracker  # no reload, no replay
+    await store.save(tracker)
+
+    # Another process adds an event: the kept copy is stale, so it is read again.
+    other = ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
+    fresh = await other.retrieve("s1")
+    fresh.update(BotUttered("Hoi!"))
+    await other.save(fresh)
+    reloaded = await store.retrieve("s1")
+    assert reloaded is not tracker and len(reloaded.events) == 2
+    await store.save(reloaded)
+
+    # Erasure from the CLI (another process) is seen at once.
+    tracker_events.delete_sender(db, "s1")
+    assert await store.retrieve("s1") is None
