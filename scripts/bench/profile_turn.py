@@ -139,15 +139,17 @@ async def profile(model: Path, endpoints: Path | None, bot: str, conversations: 
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
 
-    timer = StageTimer()
-    for owner, method, label, _ in STAGES:
-        timer.wrap(_import(owner), method, label)
-    timer.wrap(_import("rasa.core.processor.MessageProcessor"), "handle_message", TOTAL)
-
     loaded = time.perf_counter()
     available = AvailableEndpoints.read_endpoints(str(endpoints)) if endpoints else None
     agent = await load_agent(model_path=str(model), endpoints=available)
     load_seconds = time.perf_counter() - loaded
+
+    # Wrapped after loading: the project may replace some of these methods while the
+    # agent loads (bot/rasa_speedups.py), and the replacement is what runs.
+    timer = StageTimer()
+    for owner, method, label, _ in STAGES:
+        timer.wrap(_import(owner), method, label)
+    timer.wrap(_import("rasa.core.processor.MessageProcessor"), "handle_message", TOTAL)
 
     async def send(sender: str, text: str) -> list[dict[str, Any]]:
         channel = CollectingOutputChannel()

@@ -469,5 +469,10 @@ def render(inputs: Inputs) -> str:
             *_profile(inputs.ours.profile, inputs.stock.profile),
             "",
         ]
-    lines += ["## 5. Load test: 100 users complete the check", "", *_load_test(inputs.load_test)]
+    users = inputs.load_test.storage.users
+    lines += [
+        f"## 5. Load test: {users} users complete the check",
+        "",
+        *_load_test(inputs.load_test),
+    ]
     return "\n".join(lines) + "\n"

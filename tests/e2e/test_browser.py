@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -254,3 +255,37 @@ def test_adviser_logs_in_and_opens_the_report_with_the_share_code(
         assert adviser.url.endswith("/adviseur/login")
     finally:
         context.close()
+
+
+def send_text(page, text: str) -> None:
+    before = bot_count(page)
+    page.locator("#kc-input").fill(text)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.kc-message.kc-bot').length > n", arg=before
+    )
+
+
+def test_my_data_as_a_download_and_erasure_forgets_the_chat_in_the_browser(page):
+    open_chat(page)
+    before = bot_count(page)
+    page.get_by_role("button", name="Ja, bewaar ze").click()
+    wait_for_new_bot_message(page, before)
+    send_text(page, "wat weet je van mij")
+    link = page.get_by_role("link", name="Download je gegevens (JSON-bestand)")
+    link.wait_for()
+    with page.expect_download() as download_info:
+        link.click()
+    export = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
+    assert export["type"] == "my_data_export"
+    assert export["checks"][0]["answers"][0]["answer"] == "Ja, bewaar ze"
+    assert any(m["text"] == "wat weet je van mij" for m in export["conversation"])
+
+    session = page.evaluate("localStorage.getItem('kc-widget-session')")
+    send_text(page, "verwijder mijn gegevens")
+    before = bot_count(page)
+    page.get_by_role("button", name="Ja, wis alles").click()
+    page.get_by_text("Ik heb alles gewist").wait_for()
+    page.wait_for_function("old => localStorage.getItem('kc-widget-session') !== old", arg=session)
+    assert page.evaluate("JSON.parse(localStorage.getItem('kc-widget-log'))") == []
+    assert bot_count(page) > before
