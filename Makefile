@@ -109,7 +109,7 @@ e2e: $(MODEL) $(NODE_STAMP) $(CHROMIUM)
 test: lint validate unit train test-stories nlu-heldout e2e
 	@echo "All checks passed."
 
-# Not part of `make test` (it takes about half an hour on 2 cores); see docs/benchmarks.md.
+# Not part of `make test` (about 10 minutes on 2 cores); see docs/benchmarks.md.
 bench: $(MODEL) $(NLP_STAMP)
 	$(PY) -m scripts.bench
 

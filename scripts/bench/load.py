@@ -86,8 +86,14 @@ def _question_buttons(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     return []
 
 
-async def our_check(client: RestClient, sender: str, rng: random.Random) -> dict[str, Any]:
-    """The real check: a greeting, consent typed as "ja", then a button per question."""
+async def our_check(
+    client: RestClient, sender: str, rng: random.Random, typed: bool = False
+) -> dict[str, Any]:
+    """The real check: a greeting, consent typed as "ja", then a button per question.
+
+    ``typed``: the user types each button's title instead of tapping it, so the
+    text goes through the NLU pipeline and the answer parser (as on WhatsApp).
+    """
     messages = await client.send(sender, "hoi")
     if not _question_buttons(messages):
         raise ConversationError(f"no consent question after 'hoi': {messages!r}")
@@ -99,8 +105,14 @@ async def our_check(client: RestClient, sender: str, rng: random.Random) -> dict
         buttons = _question_buttons(messages)
         if not buttons:
             raise ConversationError(f"no question and no result: {messages!r}")
-        messages = await client.send(sender, rng.choice(buttons)["payload"])
+        button = rng.choice(buttons)
+        messages = await client.send(sender, button["title"] if typed else button["payload"])
     raise ConversationError("the check did not end")
+
+
+async def our_typed_check(client: RestClient, sender: str, rng: random.Random) -> dict[str, Any]:
+    """``our_check`` with every answer typed (the button's title) instead of tapped."""
+    return await our_check(client, sender, rng, typed=True)
 
 
 STOCK_CONVERSATIONS = (

@@ -70,6 +70,7 @@ class BotRun:
     rss_mib: dict[str, float] = field(default_factory=dict)
     peak_mib: dict[str, float] = field(default_factory=dict)
     levels: list[load.LevelResult] = field(default_factory=list)
+    typed: load.LevelResult | None = None  # ours only: 1 user typing every answer
     profile: dict[str, Any] | None = None
 
 
@@ -165,6 +166,15 @@ def run_ours(
         _warm_up(deployment, "ours", settings.ours_warmup_checks, run_id)
         measured.rss_mib = deployment.memory()
         measured.levels = _levels(deployment, "ours", settings, run_id)
+        progress("ours: 1 user typing every answer (NLU and answer parser on each turn) ...")
+        measured.typed = asyncio.run(
+            load.run_level(deployment.rasa_url, "ours-typed", load.our_typed_check, 1,
+                           settings.ours_messages_per_user[1], run_id)
+        )  # fmt: skip
+        progress(
+            f"  p50 {measured.typed.p50_ms:.0f} ms, p95 {measured.typed.p95_ms:.0f} ms, "
+            f"{len(measured.typed.errors)} error(s)"
+        )
 
         users = settings.load_test_users
         progress(f"load test: {users} users complete the check at the same time ...")
@@ -185,11 +195,10 @@ def run_ours(
         progress(f"  storage check: {'PASS' if load_test.passed else 'FAIL'}")
         measured.peak_mib = deployment.memory("VmHWM")
 
-        if report.targets(measured.levels, stock.levels).missed or settings is QUICK:
-            measured.profile = _profile(
-                "ours", model, deployment.profile_endpoints(), work,
-                settings.profile_conversations,
-            )  # fmt: skip
+        measured.profile = _profile(
+            "ours", model, deployment.profile_endpoints(), work,
+            settings.profile_conversations,
+        )  # fmt: skip
     finally:
         deployment.stop()
     return measured, load_test
@@ -236,9 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     stock = run_stock(stock_model.path, stock_project, work, settings, run_id)
     _loadavg(loads, "our bot")
     ours, load_test = run_ours(ours_model.path, work, settings, run_id, stock)
-    if ours.profile is not None:
-        stock.profile = _profile("stock", stock_model.path, None, work,
-                                 settings.profile_conversations)  # fmt: skip
+    stock.profile = _profile("stock", stock_model.path, None, work,
+                             settings.profile_conversations)  # fmt: skip
     _loadavg(loads, "end")
 
     text = report.render(
