@@ -20,13 +20,14 @@ class ActionShowMyData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        settings = get_settings()
         export = build_export(
             runtime.store(),
             runtime.assessment(),
             runtime.person_for(tracker.sender_id),
             tracker.events,
-            get_settings().retention_days,
+            settings.retention_days,
         )
-        dispatcher.utter_message(text=export_text(export))
+        dispatcher.utter_message(text=export_text(export, settings.privacy_url))
         dispatcher.utter_message(json_message=export)
         return []

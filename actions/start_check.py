@@ -18,6 +18,7 @@ from actions.state import (
     new_assessment_id,
 )
 from bot import runtime
+from bot.config import get_settings
 from bot.flow import duration_minutes
 
 
@@ -40,7 +41,12 @@ class ActionStartCheck(Action):
             question_count=len(assessment.numbered_questions),
             minutes=duration_minutes(assessment),
         )
-        dispatcher.utter_message(response="utter_privacy_intro")
+        settings = get_settings()
+        dispatcher.utter_message(
+            response="utter_privacy_intro",
+            retention_days=settings.retention_days,
+            privacy_url=settings.privacy_url,
+        )
         return [
             SlotSet(SLOT_ANSWERS, {}),
             SlotSet(SLOT_ANSWER, None),

@@ -32,6 +32,12 @@ class Settings:
     share_code_days: int = DEFAULT_SHARE_CODE_DAYS
     demo: bool = False
     tracker_db: Path = Path("var/tracker.db")
+    #: Where users reach the web pages (the privacy statement is linked from the chat).
+    public_web_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def privacy_url(self) -> str:
+        return f"{self.public_web_url.rstrip('/')}/privacy"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -49,6 +55,7 @@ class Settings:
             share_code_days=share_days,
             demo=env.get("KC_DEMO", "") == "1",
             tracker_db=Path(env.get("KC_TRACKER_DB", var_dir / "tracker.db")),
+            public_web_url=_web_url(env.get("KC_PUBLIC_WEB_URL", "http://127.0.0.1:8000")),
         )
 
 
@@ -57,6 +64,12 @@ def _days(env: dict[str, str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ConfigError(f"{name} must be a whole number of days, got {value!r}")
     return int(value)
+
+
+def _web_url(value: str) -> str:
+    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        raise ConfigError(f"KC_PUBLIC_WEB_URL must be an http(s) address, got {value!r}")
+    return value
 
 
 @lru_cache(maxsize=1)

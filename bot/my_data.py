@@ -77,8 +77,8 @@ def build_export(
     }
 
 
-def export_text(export: Mapping[str, Any]) -> str:
-    """The export in a few short Dutch lines."""
+def export_text(export: Mapping[str, Any], privacy_url: str | None = None) -> str:
+    """The export in a few short Dutch lines, ending with where to read more."""
     lines = ["Dit weet ik van jou:"]
     checks = export["checks"]
     if not checks:
@@ -99,4 +99,6 @@ def export_text(export: Mapping[str, Any]) -> str:
     lines.append(f"- Dit gesprek: {len(export['conversation'])} berichten.")
     lines.append("Ik bewaar geen naam en geen telefoonnummer.")
     lines.append("Wil je alles wissen? Typ dan: verwijder mijn gegevens.")
+    if privacy_url:
+        lines.append(f"Meer over je gegevens en je rechten: {privacy_url}")
     return "\n".join(lines)

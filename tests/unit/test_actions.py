@@ -81,6 +81,9 @@ async def test_start_check_introduces_itself_and_resets(domain):
     events = await ActionStartCheck().run(dispatcher, tracker(), domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_intro", "utter_privacy_intro"]
     assert dispatcher.messages[0]["question_count"] == 25
+    privacy = dispatcher.messages[1]
+    assert privacy["retention_days"] == 90
+    assert privacy["privacy_url"].endswith("/privacy")
     slots = slot_values(events)
     assert slots["answers"] == {} and slots["check_status"] == "in_progress"
     assert len(slots["assessment_id"]) == 32

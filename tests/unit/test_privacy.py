@@ -20,6 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import runtime, tracker_events
 from bot.channels.guard import ACTION_SERVER_DOWN, guarded
 from bot.cli import cli
+from bot.config import ConfigError, Settings
 from bot.erasure import BadAge, erase_sender, parse_age, purge_older_than
 from bot.my_data import build_export, export_text
 from bot.sharing import share_code_for
@@ -153,6 +154,17 @@ def test_export_for_someone_without_stored_data(fresh_store, assessment):
     export = build_export(fresh_store, assessment, "nobody", [], retention_days=90)
     assert export["checks"] == [] and export["share_codes"] == []
     assert "Ik heb geen antwoorden en geen uitslag van je bewaard." in export_text(export)
+    linked = export_text(export, "https://kc.example.nl/privacy")
+    assert linked.endswith("Meer over je gegevens en je rechten: https://kc.example.nl/privacy")
+
+
+def test_the_privacy_link_follows_the_public_web_address():
+    assert Settings.from_env({}).privacy_url == "http://127.0.0.1:8000/privacy"
+    public = Settings.from_env({"KC_PUBLIC_WEB_URL": "https://kc.example.nl/"})
+    assert public.privacy_url == "https://kc.example.nl/privacy"
+    for bad in ("kc.example.nl", "javascript:alert(1)", "https://kc example.nl"):
+        with pytest.raises(ConfigError, match="KC_PUBLIC_WEB_URL"):
+            Settings.from_env({"KC_PUBLIC_WEB_URL": bad})
 
 
 async def test_guard_says_sorry_in_dutch_only_when_the_action_server_is_down():
