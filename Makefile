@@ -24,7 +24,7 @@ MODEL := models/klantcontact.tar.gz
 NLP_STAMP := $(KC_SPACY_DIR)/klantcontact-pipeline.json
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install run demo shell bench test lint format validate unit train test-stories nlu-heldout e2e clean
+.PHONY: help install run demo shell bench test lint format validate unit unit-future train test-stories nlu-heldout nlu-eval e2e clean
 
 help:
 	@echo "make run     install what is missing, train if needed, start the bot and the web pages"
@@ -32,6 +32,7 @@ help:
 	@echo "make demo    like run, on a fresh demo database with example results and a demo adviser"
 	@echo "make shell   chat with the bot in the terminal"
 	@echo "make lint    ruff check and format check; make format fixes formatting"
+	@echo "make nlu-eval typed answers and FAQ on the sealed set -> docs/nlu-eval.md (in make test)"
 	@echo "make bench   NLU, parser, speed and memory beside stock Rasa, 100-user load test -> docs/benchmarks.md"
 
 NODE_STAMP := node_modules/.package-lock.json
@@ -95,6 +96,11 @@ validate: $(INSTALLED) $(NLP_STAMP)
 unit: $(INSTALLED)
 	$(PY) -m pytest -q
 
+# The same unit tests with the real clock a year ahead (time-machine): no test may
+# depend on today's date.
+unit-future: $(INSTALLED)
+	KC_TEST_TIME_SHIFT_DAYS=365 $(PY) -m pytest -q
+
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories \
 	  --fail-on-prediction-errors --out results/core
@@ -106,7 +112,12 @@ nlu-heldout: $(MODEL)
 e2e: $(MODEL) $(NODE_STAMP) $(CHROMIUM)
 	$(PY) -m pytest -q -m e2e tests/e2e
 
-test: lint validate unit train test-stories nlu-heldout e2e
+# Typed answers and questions about the work on the sealed set -> docs/nlu-eval.md;
+# fails below the gates (scripts/nlu_eval/__main__.py).
+nlu-eval: $(MODEL)
+	$(PY) -m scripts.nlu_eval
+
+test: lint validate unit unit-future train test-stories nlu-heldout nlu-eval e2e
 	@echo "All checks passed."
 
 # Not part of `make test` (about 10 minutes on 2 cores); see docs/benchmarks.md.

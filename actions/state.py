@@ -14,6 +14,8 @@ SLOT_ANSWERS = "answers"
 SLOT_ANSWER = "assessment_answer"
 SLOT_ASSESSMENT_ID = "assessment_id"
 SLOT_STATUS = "check_status"
+#: The question whose typed answer just got a "Bedoel je ...?" (not asked again in full).
+SLOT_CLARIFYING = "clarifying"
 FORM_NAME = "assessment_form"
 
 STATUS_IN_PROGRESS = "in_progress"

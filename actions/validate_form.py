@@ -11,15 +11,18 @@ from actions.state import (
     SLOT_ANSWER,
     SLOT_ANSWERS,
     SLOT_ASSESSMENT_ID,
+    SLOT_CLARIFYING,
     answers_of,
     current_question,
     new_assessment_id,
     user_spoke_last,
 )
 from bot import runtime
-from bot.answering import apply_answer, counts_as_answer, sync_store
+from bot.answering import apply_answer, sync_store
+from bot.clarify import Offer
 from bot.flow import is_complete
-from bot.messages import CHOICE_ENTITY
+from bot.messages import CHOICE_ENTITY, FAQ_TOPIC_ENTITY, clarify_message
+from bot.turns import read_turn
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +59,16 @@ class ValidateAssessmentForm(FormValidationAction):
         text = message.get("text") or ""
         if next(tracker.get_latest_entity_values(CHOICE_ENTITY), None) is not None:
             return {SLOT_ANSWER: text or "button"}
-        intent = (message.get("intent") or {}).get("name")
+        if next(tracker.get_latest_entity_values(FAQ_TOPIC_ENTITY), None) is not None:
+            return {}  # a tapped topic button: the FAQ rule answers it
+        intent = message.get("intent") or {}
         question = current_question(runtime.assessment(), tracker)
-        if not counts_as_answer(question, intent, text):
+        if question is None:
+            return {}
+        reading = read_turn(
+            question, text, intent.get("name"), float(intent.get("confidence") or 0.0)
+        )
+        if not reading.is_answer:
             return {}
         return {SLOT_ANSWER: text}
 
@@ -75,10 +85,16 @@ class ValidateAssessmentForm(FormValidationAction):
         before = answers_of(tracker)
         choice = next(tracker.get_latest_entity_values(CHOICE_ENTITY), None)
         text = slot_value if isinstance(slot_value, str) else ""
-        step = apply_answer(assessment, before, choice, text)
+        offer = Offer.decode(tracker.get_slot(SLOT_CLARIFYING))
+        step = apply_answer(assessment, before, choice, text, offer)
         for message in step.messages:
             dispatcher.utter_message(text=message)
-        slots: dict[str, Any] = {SLOT_ANSWER: None}
+        slots: dict[str, Any] = {SLOT_ANSWER: None, SLOT_CLARIFYING: None}
+        question = current_question(assessment, tracker)
+        if step.clarify and question is not None:
+            clarify = clarify_message(question, step.clarify)
+            dispatcher.utter_message(text=clarify.text, buttons=clarify.as_buttons())
+            slots[SLOT_CLARIFYING] = Offer(question.id, tuple(o.id for o in step.clarify)).encode()
         if step.accepted:
             assessment_id = tracker.get_slot(SLOT_ASSESSMENT_ID) or new_assessment_id()
             sync_store(

@@ -11,53 +11,17 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.answers import Outcome, normalize, parse_answer
-from bot.assessment import Assessment, Question
+from bot.answers import Outcome, parse_answer
+from bot.assessment import Assessment, Option, Question
+from bot.clarify import Offer, read_reply
 from bot.flow import consent_given, open_question
-from bot.messages import confirm_typed_message, hint_message, parse_choice
+from bot.messages import OTHER_CHOICE, confirm_typed_message, hint_message, parse_choice
 from bot.store import ResultsStore, StoreError
 
 logger = logging.getLogger(__name__)
 
 
-#: Intents that, while a question is open, mean "not an answer": a rule
-#: answers them and the question is asked again.
-META_INTENTS = frozenset(
-    {"greet", "goodbye", "thanks", "bot_challenge", "help", "ask_why", "go_back", "pause",
-     "delete_data", "faq", "ask_advice_why", "more_advice", "share_code", "withdraw_code",
-     "show_my_data"}
-)  # fmt: skip
-QUESTION_WORDS = frozenset(
-    {"wat", "hoe", "hoeveel", "waarom", "wanneer", "waar", "wie", "welke", "welk", "is", "kan",
-     "kun", "mag", "moet", "heb", "heeft", "ben", "zijn", "krijg", "verdien", "wordt"}
-)  # fmt: skip
-#: How a typed text can name an option so plainly that no intent overrules it.
-PLAIN_ANSWER_VIA = frozenset({"number", "text"})
-
-
-def counts_as_answer(question: Question | None, intent: str | None, text: str) -> bool:
-    """Should this message be treated as an answer to the open question?
-
-    Everything is an answer attempt except the meta intents; but a text that
-    is exactly an option's number or label ("2", "Klopt") is an answer even
-    when the NLU thinks otherwise.
-    """
-    if intent not in META_INTENTS:
-        return True
-    if question is None or looks_like_question(text):
-        return False
-    parsed = parse_answer(question, text)
-    if parsed.via in PLAIN_ANSWER_VIA:
-        return True
-    # "ik werkte in een callcenter" may look like a question about the work to
-    # the NLU; when it clearly names an option, it is an answer.
-    return intent == "faq" and parsed.matched and parsed.via != "free text"
-
-
-def looks_like_question(text: str) -> bool:
-    """A question mark, or a Dutch question word first: "wat verdien je?"."""
-    words = normalize(text).split()
-    return text.strip().endswith("?") or bool(words and words[0] in QUESTION_WORDS)
+SOMETHING_ELSE = "Geen probleem. Kies het antwoord dat past, of typ het op een andere manier."
 
 
 @dataclass(frozen=True)
@@ -67,6 +31,8 @@ class AnswerStep:
     answers: dict[str, str]
     accepted: bool
     messages: tuple[str, ...] = field(default_factory=tuple)
+    #: Options to offer as "Bedoel je ...?" when the typed answer was only fairly clear.
+    clarify: tuple[Option, ...] = field(default_factory=tuple)
 
 
 def apply_answer(
@@ -74,14 +40,27 @@ def apply_answer(
     answers: Mapping[str, str],
     choice: str | None,
     text: str,
+    offer: Offer | None = None,
 ) -> AnswerStep:
-    """Turn a button value or typed text into an answer for the open question."""
+    """Turn a button value or typed text into an answer for the open question.
+
+    ``offer`` is the "Bedoel je ...?" the bot just asked, if any: "ja", "nee"
+    or a button's number then refer to it.
+    """
     question = open_question(assessment, answers)
     if question is None:
         return AnswerStep(dict(answers), accepted=False)
+    reply = None if choice else read_reply(question, offer, text)
+    if reply is not None and reply.none_of_these:
+        return AnswerStep(dict(answers), accepted=False, messages=(SOMETHING_ELSE,))
+    if reply is not None and reply.option is not None:
+        confirmation = confirm_typed_message(reply.option, free_text=False)
+        return AnswerStep({**answers, question.id: reply.option.id}, True, (confirmation,))
     picked = parse_choice(choice) if choice else None
     if picked is not None:
         question_id, option_id = picked
+        if question_id == question.id and option_id == OTHER_CHOICE:
+            return AnswerStep(dict(answers), accepted=False, messages=(SOMETHING_ELSE,))
         option = question.option(option_id) if question_id == question.id else None
         if option is None:
             return AnswerStep(
@@ -93,11 +72,10 @@ def apply_answer(
             )
         return AnswerStep({**answers, question.id: option.id}, accepted=True)
     parsed = parse_answer(question, text)
+    if parsed.outcome is Outcome.CLARIFY and parsed.candidates:
+        return AnswerStep(dict(answers), accepted=False, clarify=parsed.candidates)
     if not parsed.matched or parsed.option is None:
-        ambiguous = parsed.outcome is Outcome.AMBIGUOUS
-        return AnswerStep(
-            dict(answers), accepted=False, messages=(hint_message(question, ambiguous),)
-        )
+        return AnswerStep(dict(answers), accepted=False, messages=(hint_message(question, False),))
     confirmation = confirm_typed_message(parsed.option, free_text=parsed.via == "free text")
     return AnswerStep({**answers, question.id: parsed.option.id}, True, (confirmation,))
 

@@ -1,24 +1,38 @@
-"""Turn a typed answer into one of a question's options, or into nothing.
+"""Turn a typed answer into one of a question's options, a "Bedoel je ...?", or nothing.
 
-People answer on a phone: "2", "de tweede", "ja klopt wel", "niet echt",
-"verkoopster bij de hema", with typos. The parser accepts an option's number,
-its label and its aliases (from the content file). When two options fit
-equally well, or none does, it returns no option: the bot then asks again
-with a hint instead of guessing.
+People answer on a phone: "2", "de tweede", "jaa klopt wel", "hangt ervan af",
+"leg stap voor stap", "ik leg meteen uit hoe het bezrgen werkt". The parser
+goes from sure to less sure:
+
+1. an option's number or ordinal, or exactly its label or an alias;
+2. for questions with labelled examples (the answer scale, consent, ...), a
+   small learned model (:mod:`bot.answer_model`);
+3. fuzzy matching with rapidfuzz: an alias inside the answer despite a typo,
+   the label with a typo or words missing, a few words only one option has.
+
+It stores an answer only when it is sure. When it is fairly sure, or two
+options are close, it returns :attr:`Outcome.CLARIFY` with the one or two
+best options, so the bot can ask "Bedoel je ...?" instead of guessing.
 """
 
 from __future__ import annotations
 
-import difflib
+import math
 import re
-import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import Enum
 
+from rapidfuzz import fuzz, process
+
+from bot.answer_model import LevelGuess, guess_level, known_words
 from bot.assessment import Option, Question, iter_option_texts
+from bot.text import normalize
+
+__all__ = ["Outcome", "ParsedAnswer", "normalize", "parse_answer"]
 
 ORDINALS: dict[str, int] = {
-    "een": 1, "eén": 1, "één": 1, "eerste": 1, "eerst": 1,
+    "een": 1, "eén": 1, "één": 1, "eerste": 1, "eerst": 1, "bovenste": 1,
     "twee": 2, "tweede": 2,
     "drie": 3, "derde": 3,
     "vier": 4, "vierde": 4,
@@ -33,44 +47,58 @@ LAST_WORDS = frozenset({"laatste", "onderste"})
 # Words that may surround a number without changing it: "optie 2", "nummer 3", "de 2e".
 NUMBER_FILLERS = frozenset(
     {
-        "de",
-        "het",
-        "nr",
-        "nummer",
-        "optie",
-        "antwoord",
-        "keuze",
-        "ik",
-        "kies",
-        "neem",
-        "doe",
-        "maar",
-        "graag",
-        "denk",
-        "dan",
-        "die",
-        "is",
-        "wordt",
-        "zou",
-        "zeggen",
-        "gewoon",
-        "eh",
-        "uh",
-        "hmm",
-        "oke",
-        "ok",
-        "knop",
+        "de", "het", "nr", "nummer", "optie", "antwoord", "keuze", "ik", "kies", "neem", "doe",
+        "maar", "graag", "denk", "dan", "die", "is", "wordt", "zou", "zeggen", "gewoon", "eh",
+        "uh", "hmm", "oke", "ok", "knop"
     }
-)
-FUZZY_CUTOFF = 0.84
-MIN_FUZZY_LENGTH = 4
+)  # fmt: skip
+#: Words that carry no meaning of their own when comparing an answer with an option.
+STOPWORDS = frozenset(
+    {
+        "ik", "je", "jij", "u", "de", "het", "een", "en", "of", "dat", "die", "dit", "is", "in",
+        "op", "te", "van", "met", "voor", "maar", "dan", "hem", "hij", "zij", "ze", "wat", "er",
+        "als", "bij", "om", "aan", "naar", "ook", "nog", "wel", "al", "zo", "heel", "erg",
+        "toch", "gewoon", "even", "eerst", "mijn", "zijn", "hun", "we", "wij", "me", "mij",
+        "ga", "gaat", "doe", "doen", "zou", "kan", "kun", "wil", "was", "ben", "werk", "werkte",
+        "werkt", "heb", "had", "nu", "vroeger", "daarvoor", "laatst", "liever", "graag",
+        "vooral", "over", "iets", "vertel", "weten"
+    }
+)  # fmt: skip
+#: Fuzzy scores (0-100) for deciding.
+SURE = 88.0
+NEAR_EXACT = 94.0
+#: An alias found inside a longer message, for clearly_named_option.
+NAMED = 84.0
+LIKELY = 66.0
+CLEAR_LEAD = 8.0
+#: Model probabilities for deciding.
+MODEL_SURE = 0.72
+MODEL_LIKELY = 0.30
+#: Questions with their own options learn from fewer examples: their model must be surer.
+OWN_MODEL_SURE = 0.85
+SECOND_WORTH_OFFERING = 0.15
+#: Words that weaken what comes before them: "balen, maar gewoon doorgaan".
+CONTRAST_WORDS = frozenset({"maar", "behalve", "tenzij", "hoewel", "alleen als", "wel maar"})
+NEGATIONS = frozenset({"niet", "niks", "geen", "nooit", "niets", "totaal"})
+#: "geen van beide": the person picks none of the options.
+NOT_ANY_OPTION = re.compile(r"\bgeen (van )?(beide|allebei|van de|van deze|enkele|een van)\b")
+#: "liever typen dan bellen": the part before "dan" is what the person prefers.
+PREFERENCE = re.compile(r"\b(liever|beter|makkelijker|fijner|leuker|prettiger|meer)\b")
+#: Without a "ja"/"nee" first, at least this share of the words must be ones the model knows.
+MOSTLY_KNOWN = 0.5
+#: Texts up to this many words can be stored on the model's word alone.
+SHORT_ANSWER_WORDS = 3
+#: Typed answers are short; anything longer is not read as a choice.
+MAX_ANSWER_WORDS = 40
 
 
 class Outcome(str, Enum):
     MATCHED = "matched"
-    AMBIGUOUS = "ambiguous"
+    CLARIFY = "clarify"
     UNKNOWN = "unknown"
     EMPTY = "empty"
+    #: Kept for callers that still name it; the parser now clarifies instead.
+    AMBIGUOUS = "ambiguous"
 
 
 @dataclass(frozen=True)
@@ -80,23 +108,12 @@ class ParsedAnswer:
     outcome: Outcome
     option: Option | None = None
     via: str = ""
+    #: For CLARIFY: the options to offer, best first (one or two).
+    candidates: tuple[Option, ...] = field(default_factory=tuple)
 
     @property
     def matched(self) -> bool:
         return self.outcome is Outcome.MATCHED
-
-
-def normalize(text: str) -> str:
-    """Lower case, no accents, no punctuation except %, single spaces."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("'", "").replace("’", "")
-    text = re.sub(r"[^\w%]+", " ", text)
-    return " ".join(text.split())
-
-
-#: Typed answers are short; anything longer is not read as a choice.
-MAX_ANSWER_WORDS = 40
 
 
 def parse_answer(question: Question, text: str) -> ParsedAnswer:
@@ -106,15 +123,55 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
         return ParsedAnswer(Outcome.EMPTY)
     if len(words) > MAX_ANSWER_WORDS:  # a long story is not an answer; also keeps this fast
         return ParsedAnswer(Outcome.UNKNOWN)
-    for step in (_by_number, _by_exact_text, _by_fuzzy_whole, _by_contained_text, _by_fuzzy_words):
+    for step in (_by_number, _by_exact_text):
         result = step(question, words)
         if result is not None:
             return result
-    if question.free_text_option and any(_looks_like_a_word(w) for w in words):
-        return ParsedAnswer(
-            Outcome.MATCHED, question.option(question.free_text_option), "free text"
-        )
-    return ParsedAnswer(Outcome.UNKNOWN)
+    if NOT_ANY_OPTION.search(" ".join(words)):
+        return ParsedAnswer(Outcome.UNKNOWN, via="none of them")
+    words = _preferred_part(words)
+    scores = option_scores(question, words)
+    guess = guess_level(question, " ".join(words))
+    decided = _decide_fuzzy(question, words, scores)
+    if guess is not None:
+        by_model = _decide_with_model(question, words, guess, scores)
+        # The model decides; where it knows nothing, rapidfuzz may still see a typo.
+        if by_model.outcome is not Outcome.UNKNOWN or decided.outcome is Outcome.MATCHED:
+            decided = (
+                by_model if by_model.outcome is not Outcome.UNKNOWN else _at_most_clarify(decided)
+            )
+    if (
+        decided.outcome is Outcome.UNKNOWN
+        and question.free_text_option
+        and any(_looks_like_a_word(w) for w in words)
+    ):
+        option = question.option(question.free_text_option)
+        return ParsedAnswer(Outcome.MATCHED, option, "free text")
+    return decided
+
+
+def clearly_named_option(question: Question, text: str) -> Option | None:
+    """The option that a longer message plainly names ("in een kledingwinkel"), or None.
+
+    For messages that are not an answer to the question, such as "ik heb in
+    de horeca gewerkt, heb ik daar wat aan?": only an alias or label found in
+    the words counts, never the model's guess.
+    """
+    words = normalize(text).split()
+    if not words or len(words) > MAX_ANSWER_WORDS:
+        return None
+    inside: dict[str, float] = {o.id: 0.0 for o in question.options}
+    for option, phrase in iter_option_texts(question):
+        inside[option.id] = max(inside[option.id], _phrase_inside(normalize(phrase), words))
+    (best_id, best), (_, second) = _ranked(inside)[:2]
+    return question.option(best_id) if best >= NAMED and second < NAMED else None
+
+
+def _at_most_clarify(parsed: ParsedAnswer) -> ParsedAnswer:
+    """A match the model did not back up is offered, not stored."""
+    if parsed.matched and parsed.option is not None:
+        return ParsedAnswer(Outcome.CLARIFY, via=parsed.via, candidates=(parsed.option,))
+    return parsed
 
 
 def _looks_like_a_word(word: str) -> bool:
@@ -122,8 +179,19 @@ def _looks_like_a_word(word: str) -> bool:
     return len(word) >= 3 and word.isalpha() and any(v in word for v in "aeiouy")
 
 
+def _preferred_part(words: list[str]) -> list[str]:
+    """Keep "liever typen" of "liever typen dan bellen"; other texts stay whole."""
+    if "dan" in words[1:] and PREFERENCE.search(" ".join(words)):
+        before = words[: words.index("dan")]
+        if content_words(before):
+            return before
+    return words
+
+
 def _by_number(question: Question, words: list[str]) -> ParsedAnswer | None:
     numbers: list[int] = []
+    if len(words) == 2 and words[0] == "een" and words[1].isdigit():
+        words = words[1:]  # "een 4": a mark, not "one" and "four"
     for word in words:
         digits = re.fullmatch(r"(\d{1,6})(?:e|de|ste)?", word)
         if digits:
@@ -132,8 +200,17 @@ def _by_number(question: Question, words: list[str]) -> ParsedAnswer | None:
             numbers.append(ORDINALS[word])
         elif word in LAST_WORDS:
             numbers.append(len(question.options))
-        elif word not in NUMBER_FILLERS:
+        elif word == "middelste" and len(question.options) % 2:
+            numbers.append(len(question.options) // 2 + 1)
+        elif word not in NUMBER_FILLERS and word != "of":
             return None
+    if (
+        len(set(numbers)) == 2
+        and "of" in words
+        and all(1 <= n <= len(question.options) for n in numbers)
+    ):
+        offer = tuple(question.options[n - 1] for n in numbers)
+        return ParsedAnswer(Outcome.CLARIFY, via="number", candidates=offer)  # "2 of 3"
     if len(set(numbers)) != 1:
         return None
     number = numbers[0]
@@ -145,67 +222,181 @@ def _by_number(question: Question, words: list[str]) -> ParsedAnswer | None:
 def _by_exact_text(question: Question, words: list[str]) -> ParsedAnswer | None:
     typed = " ".join(words)
     hits = {o.id: o for o, phrase in iter_option_texts(question) if normalize(phrase) == typed}
-    return _decide(hits, "text")
-
-
-def _by_contained_text(question: Question, words: list[str]) -> ParsedAnswer | None:
-    """The longest alias found as whole words inside the answer wins."""
-    typed = f" {' '.join(words)} "
-    best_length = 0
-    hits: dict[str, Option] = {}
-    for option, phrase in iter_option_texts(question):
-        normalized = normalize(phrase)
-        if not normalized or f" {normalized} " not in typed:
-            continue
-        length = len(normalized.split())
-        if length > best_length:
-            best_length, hits = length, {option.id: option}
-        elif length == best_length:
-            hits[option.id] = option
-    return _decide(hits, "words")
-
-
-def _by_fuzzy_whole(question: Question, words: list[str]) -> ParsedAnswer | None:
-    """Tolerate typos in a short answer: "klopt helmaal" is "klopt helemaal"."""
-    typed = " ".join(words)
-    if len(typed) < MIN_FUZZY_LENGTH:
-        return None
-    return _closest(question, [typed])
-
-
-def _by_fuzzy_words(question: Question, words: list[str]) -> ParsedAnswer | None:
-    """Tolerate a typo in one longer word of a sentence: "ik was serveester"."""
-    return _closest(question, [w for w in words if len(w) > MIN_FUZZY_LENGTH])
-
-
-def _closest(question: Question, candidates: list[str]) -> ParsedAnswer | None:
-    """The option whose phrase is closest to a candidate, if close enough."""
-    phrases: dict[str, set[str]] = {}
-    options: dict[str, Option] = {}
-    for option, phrase in iter_option_texts(question):
-        normalized = normalize(phrase)
-        if len(normalized) >= MIN_FUZZY_LENGTH:
-            phrases.setdefault(normalized, set()).add(option.id)
-            options[option.id] = option
-    for candidate in candidates:
-        close = difflib.get_close_matches(candidate, list(phrases), n=3, cutoff=FUZZY_CUTOFF)
-        if not close:
-            continue
-        best = difflib.SequenceMatcher(None, candidate, close[0]).ratio()
-        ids = set().union(
-            *(
-                phrases[c]
-                for c in close
-                if difflib.SequenceMatcher(None, candidate, c).ratio() == best
-            )
-        )
-        return _decide({i: options[i] for i in ids}, "typo")
-    return None
-
-
-def _decide(hits: dict[str, Option], via: str) -> ParsedAnswer | None:
     if not hits:
         return None
     if len(hits) > 1:
-        return ParsedAnswer(Outcome.AMBIGUOUS, via=via)
-    return ParsedAnswer(Outcome.MATCHED, next(iter(hits.values())), via)
+        return ParsedAnswer(Outcome.CLARIFY, via="text", candidates=tuple(hits.values())[:2])
+    return ParsedAnswer(Outcome.MATCHED, next(iter(hits.values())), "text")
+
+
+def content_words(words: Iterable[str]) -> list[str]:
+    return [w for w in words if w not in STOPWORDS]
+
+
+def _word_match(typed_word: str, vocabulary_word: str) -> float:
+    """0-100: equal, or the same word with a typo (only for words long enough to tell)."""
+    if typed_word == vocabulary_word:
+        return 100.0
+    if min(len(typed_word), len(vocabulary_word)) < 5:
+        return 0.0
+    score = fuzz.ratio(typed_word, vocabulary_word)
+    return score if score >= 80 else 0.0
+
+
+def option_scores(question: Question, words: list[str]) -> dict[str, float]:
+    """How well the answer names each option, 0-100 (rapidfuzz)."""
+    typed = " ".join(words)
+    typed_content = content_words(words) or words
+    vocabulary = _option_vocabulary(question)
+    document_frequency: dict[str, int] = {}
+    for option_words in vocabulary.values():
+        for word in option_words:
+            document_frequency[word] = document_frequency.get(word, 0) + 1
+    scores: dict[str, float] = {o.id: 0.0 for o in question.options}
+    for option, phrase in iter_option_texts(question):
+        normalized = normalize(phrase)
+        if not normalized:
+            continue
+        whole = fuzz.ratio(typed, normalized) if len(normalized) >= 4 else 0.0
+        scores[option.id] = max(scores[option.id], whole, _phrase_inside(normalized, words))
+    for option in question.options:
+        scores[option.id] = max(
+            scores[option.id],
+            _distinctive_words(typed_content, vocabulary[option.id], document_frequency),
+        )
+    return scores
+
+
+def _phrase_inside(phrase: str, words: list[str]) -> float:
+    """An alias or label found inside a longer answer, each of its words allowing a typo."""
+    phrase_words = content_words(phrase.split()) or phrase.split()
+    if not phrase_words or len(phrase_words) > len(words):
+        return 0.0
+    matches = [max((_word_match(w, p) for w in words), default=0.0) for p in phrase_words]
+    if min(matches) == 0:
+        return 0.0
+    quality = sum(matches) / (100 * len(matches))
+    typed_content = content_words(words) or words
+    coverage = min(1.0, len(phrase_words) / len(typed_content))
+    # Longer phrases are more specific; an exact one-word alias is still a clear sign,
+    # but less so when most of the answer is about something else.
+    base = min(98.0, 86.0 + 3.0 * len(phrase_words))
+    return base * (0.9 + 0.1 * quality) * (0.96 + 0.04 * coverage)
+
+
+def _distinctive_words(
+    typed_content: list[str], option_words: set[str], document_frequency: dict[str, int]
+) -> float:
+    """Typed words that only this option has ("wennen", "ophangen"), weighted by rarity."""
+    if not typed_content:
+        return 0.0
+    total = 0.0
+    found = 0.0
+    for word in typed_content:
+        best = process.extractOne(word, option_words, scorer=_word_match_scorer, score_cutoff=80)
+        weight = 1.0
+        if best is not None:
+            vocabulary_word = best[0]
+            weight = 1.0 / document_frequency.get(vocabulary_word, 1)
+            found += weight * best[1] / 100
+        total += 1.0
+    if found == 0:
+        return 0.0
+    share = found / total
+    return 40.0 + 50.0 * math.sqrt(share)
+
+
+def _word_match_scorer(a: str, b: str, **_: object) -> float:
+    return _word_match(a, b)
+
+
+def _option_vocabulary(question: Question) -> dict[str, set[str]]:
+    vocabulary: dict[str, set[str]] = {o.id: set() for o in question.options}
+    for option, phrase in iter_option_texts(question):
+        vocabulary[option.id].update(content_words(normalize(phrase).split()))
+    return vocabulary
+
+
+def _ranked(scores: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
+
+
+def _hedged(words: list[str]) -> bool:
+    text = f" {' '.join(words)} "
+    return any(f" {word} " in text for word in CONTRAST_WORDS)
+
+
+def _decide_fuzzy(question: Question, words: list[str], scores: dict[str, float]) -> ParsedAnswer:
+    ranked = _ranked(scores)
+    (best_id, best), (second_id, second) = ranked[0], ranked[1]
+    best_option, second_option = question.option(best_id), question.option(second_id)
+    assert best_option is not None and second_option is not None
+    hedged = _hedged(words) and best < NEAR_EXACT
+    if best >= SURE and best - second >= CLEAR_LEAD and not hedged:
+        return ParsedAnswer(Outcome.MATCHED, best_option, "words")
+    if best >= LIKELY:
+        offer = (best_option, second_option) if second >= max(LIKELY, best - 10) else (best_option,)
+        return ParsedAnswer(Outcome.CLARIFY, via="words", candidates=offer)
+    return ParsedAnswer(Outcome.UNKNOWN)
+
+
+def _decide_with_model(
+    question: Question, words: list[str], guess: LevelGuess, scores: dict[str, float]
+) -> ParsedAnswer:
+    """Store only a short answer in known words the model is sure of; otherwise ask."""
+    (best_id, best), (second_id, second) = guess.best, guess.second
+    lead = _lead_option(question, words)
+    known = known_words(question)
+    all_known = all(w in known for w in content_words(words))
+    hedged = _hedged(words)
+    short = len(words) <= SHORT_ANSWER_WORDS
+    typed_content = content_words(words) or words
+    known_share = sum(_is_known(w, known) for w in typed_content) / len(typed_content)
+    if known_share == 0 or (known_share < MOSTLY_KNOWN and lead is None):
+        return ParsedAnswer(Outcome.UNKNOWN, via="no known words")
+    (fuzzy_id, fuzzy), (_, fuzzy_second) = _ranked(scores)[:2]
+    if fuzzy >= NEAR_EXACT and fuzzy - fuzzy_second >= CLEAR_LEAD and not hedged:
+        return ParsedAnswer(Outcome.MATCHED, question.option(fuzzy_id), "typo")
+    sure_enough = MODEL_SURE if question.scale else OWN_MODEL_SURE
+    if not hedged and best >= sure_enough and all_known and (short or lead == best_id):
+        return ParsedAnswer(Outcome.MATCHED, question.option(best_id), "model")
+    ids: list[str] = []
+    if best >= MODEL_LIKELY:
+        ids.append(best_id)
+        if second >= SECOND_WORTH_OFFERING:
+            ids.append(second_id)
+    if lead and not (ids and _neighbours(question, lead, ids[0])):
+        ids.insert(0, lead)  # "ja, ..." / "nee, ..." outweighs a model that disagrees
+    offer = tuple(question.option(i) for i in dict.fromkeys(ids))[:2]
+    if offer:
+        return ParsedAnswer(Outcome.CLARIFY, via="model", candidates=offer)  # type: ignore[arg-type]
+    return ParsedAnswer(Outcome.UNKNOWN)
+
+
+def _is_known(word: str, known: frozenset[str]) -> bool:
+    """The word, or one typo away from it, is among the words the model learned."""
+    if word in known:
+        return True
+    if len(word) < 3:
+        return False
+    cutoff = 75 if len(word) <= 4 else 85  # "jah", "okey", "klop"; longer words need more
+    return process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=cutoff) is not None
+
+
+def _neighbours(question: Question, one: str, other: str) -> bool:
+    """Options next to each other on the scale ("Klopt" and "Klopt helemaal")."""
+    ids = [o.id for o in question.options]
+    return abs(ids.index(one) - ids.index(other)) <= 1
+
+
+def _lead_option(question: Question, words: list[str]) -> str | None:
+    """The option the first one or two words name exactly: "ja, ik luister altijd" -> ja."""
+    if len(words) <= 2:
+        return None
+    for size in (2, 1):
+        if words[size] in NEGATIONS:
+            continue  # "helemaal niks voor mij" does not lead with "helemaal"
+        lead = _by_exact_text(question, words[:size])
+        if lead is not None and lead.matched and lead.option is not None:
+            return lead.option.id
+    return None

@@ -62,6 +62,17 @@ class Question:
     group_id: str | None = None
     free_text_option: str | None = None
     topic: str = ""
+    #: The shared answer scale (e.g. "eens5"); empty for questions with their own options.
+    scale: str = ""
+
+    @property
+    def answer_set(self) -> str:
+        """Which labelled examples teach the parser this question's answers.
+
+        Questions on a shared scale learn from that scale's examples; others
+        from examples under their own id (bot/content/answer_examples.yml).
+        """
+        return self.scale or self.id
 
     @property
     def scored(self) -> bool:
@@ -221,6 +232,7 @@ class _Reader(ContentReader):
             if kind not in SCORED_KINDS:
                 raise self.fail(f"{where}.kind", f"must be one of {sorted(SCORED_KINDS)}")
         prompt = ""
+        scale_name = ""
         hint = self.text(spec, "hint", where, required=False)
         if kind == KIND_SCALE:
             scale_name = self.text(spec, "scale", where)
@@ -247,6 +259,7 @@ class _Reader(ContentReader):
             group_id=group_id,
             free_text_option=free_text,
             topic=self.text(spec, "topic", where, required=False),
+            scale=scale_name,
         )
 
     def group(

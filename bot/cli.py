@@ -131,10 +131,12 @@ def check_content(path: Path) -> None:
         assessment = load_assessment(path)
         if path == QUESTIONS_FILE:
             from bot.advice import load_advice
+            from bot.answer_model import check_examples
             from bot.facts import load_facts
 
             load_advice(assessment)
             load_facts()
+            check_examples(assessment)
     except ContentError as exc:
         click.echo(f"Content error: {exc}", err=True)
         sys.exit(1)
@@ -160,25 +162,6 @@ def endpoints(source: Path, out: Path) -> None:
     from bot.endpoints import write_endpoints
 
     click.echo(write_endpoints(source, out, os.environ))
-
-
-@cli.command(
-    "faq-responses",
-    help="""Print the Rasa responses for the FAQ topics in bot/content/facts.yml.
-
-\b
-Example:
-  python -m bot faq-responses > data/responses/faq.yml
-""",
-)
-def faq_responses() -> None:
-    from bot.facts import faq_responses_yaml, load_facts
-
-    try:
-        click.echo(faq_responses_yaml(load_facts(), load_assessment()), nl=False)
-    except ContentError as exc:
-        click.echo(f"Content error: {exc}", err=True)
-        sys.exit(1)
 
 
 @cli.command(

@@ -13,7 +13,7 @@ import hashlib
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from bot.advice import AdviceContent
 from bot.adviser.accounts import AdviserAccounts
@@ -123,7 +123,7 @@ def seed_demo(
     now: datetime | None = None,
 ) -> SeededDemo:
     """Add example checks, share codes for the named people and the demo adviser."""
-    now = now or datetime.now(timezone.utc)
+    now = now or store.clock()
     with store.reading() as db:
         existing = db["assessments"].count
     if existing and not allow_existing:

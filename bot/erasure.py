@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot import tracker_events
@@ -59,7 +59,7 @@ class Purged:
 def purge_older_than(
     store: ResultsStore, tracker_db: Path, age: timedelta, now: datetime | None = None
 ) -> Purged:
-    cutoff = (now or datetime.now(timezone.utc)) - age
+    cutoff = (now or store.clock()) - age
     counts = store.purge_before(iso(cutoff))
     events = tracker_events.delete_before(tracker_db, cutoff.timestamp())
     return Purged(counts["checks"], counts["message_ids"], events)

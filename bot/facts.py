@@ -1,8 +1,8 @@
 """Answers about the work (FAQ), loaded from ``bot/content/facts.yml``.
 
-Rasa's response selector needs the answers as responses named
-``utter_faq/<topic>``; :func:`faq_responses_yaml` writes them from the
-content file, and a test keeps ``data/responses/faq.yml`` equal to it.
+``action_answer_faq`` sends them (:mod:`bot.faq_replies`); which topic was
+asked is decided by :mod:`bot.faq_topics` from the examples in
+``data/nlu/faq.yml``, so there are no Rasa responses to keep in step.
 """
 
 from __future__ import annotations
@@ -13,24 +13,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.assessment import CONTENT_DIR, Assessment
 from bot.config import DEFAULT_RETENTION_DAYS
 from bot.content_reader import ContentError, read_yaml
 from bot.flow import duration_minutes
 
 FACTS_FILE = CONTENT_DIR / "facts.yml"
-RETRIEVAL_INTENT = "faq"
 #: A figure needs a source with a year in brackets, e.g. "(UWV, 2017)".
 SOURCE_WITH_YEAR = re.compile(r"\([^()]*\b(?:19|20)\d\d[^()]*\)")
 MAX_SENTENCES = 3
+MAX_TITLE = 20
 
 
 @dataclass(frozen=True)
 class Topic:
     id: str
     answer: str
+    #: Short title for a topic button (WhatsApp allows 20 characters).
+    title: str = ""
 
 
 def load_facts(path: Path | str = FACTS_FILE) -> tuple[Topic, ...]:
@@ -48,7 +48,7 @@ def load_facts(path: Path | str = FACTS_FILE) -> tuple[Topic, ...]:
 def _topic(path: Path, raw: Any, where: str) -> Topic:
     if not isinstance(raw, Mapping):
         raise ContentError(path, where, "must be a mapping (key: value)")
-    topic_id, answer = raw.get("id"), raw.get("answer")
+    topic_id, answer, title = raw.get("id"), raw.get("answer"), raw.get("title")
     if not isinstance(topic_id, str) or not re.fullmatch(r"[a-z_]+", topic_id):
         raise ContentError(path, f"{where}.id", "must be lower case letters and _")
     if not isinstance(answer, str) or not answer.strip():
@@ -59,7 +59,9 @@ def _topic(path: Path, raw: Any, where: str) -> Topic:
         raise ContentError(path, f"{where}.answer", "has a figure but no source with a year")
     if len(re.findall(r"[.!?](?:\s|$)", answer)) > MAX_SENTENCES:
         raise ContentError(path, f"{where}.answer", f"has more than {MAX_SENTENCES} sentences")
-    return Topic(topic_id, answer)
+    if not isinstance(title, str) or not 0 < len(title) <= MAX_TITLE:
+        raise ContentError(path, f"{where}.title", f"must be a text of 1 to {MAX_TITLE} characters")
+    return Topic(topic_id, answer, title)
 
 
 def render_answer(topic: Topic, assessment: Assessment) -> str:
@@ -69,20 +71,3 @@ def render_answer(topic: Topic, assessment: Assessment) -> str:
         minutes=duration_minutes(assessment),
         retention_days=DEFAULT_RETENTION_DAYS,
     )
-
-
-def faq_responses_yaml(topics: tuple[Topic, ...], assessment: Assessment) -> str:
-    responses = {
-        f"utter_{RETRIEVAL_INTENT}/{t.id}": [{"text": render_answer(t, assessment)}] for t in topics
-    }
-    header = (
-        "# Generated from bot/content/facts.yml; do not edit by hand.\n"
-        "#   .venv/bin/python -m bot faq-responses > data/responses/faq.yml\n"
-    )
-    body = yaml.safe_dump(
-        {"version": "3.1", "responses": responses},
-        allow_unicode=True,
-        sort_keys=False,
-        width=100,
-    )
-    return header + body

@@ -16,6 +16,11 @@ from bot.flow import progress
 from bot.scoring import Result
 
 CHOICE_ENTITY = "choice"
+#: A tapped FAQ topic button: /faq{"faq_topic": "salaris"}.
+FAQ_TOPIC_ENTITY = "faq_topic"
+#: The "Iets anders" button under a "Bedoel je ...?": none of the offered options.
+OTHER_CHOICE = "_anders"
+OTHER_LABEL = "Iets anders"
 ANSWER_INTENT = "inform"
 RESULT_TYPE = "assessment_result"
 
@@ -62,6 +67,17 @@ def question_message(assessment: Assessment, question: Question) -> BotMessage:
         lines.append(question.prompt)
     buttons = tuple(Button(o.label, choice_payload(question, o)) for o in question.options)
     return BotMessage("\n".join(lines), buttons)
+
+
+def clarify_message(question: Question, options: tuple[Option, ...]) -> BotMessage:
+    """ "Bedoel je ...?" with the one or two likely options and "Iets anders" as buttons."""
+    named = " of ".join(f"'{o.label}'" for o in options)
+    buttons = tuple(Button(o.label, choice_payload(question, o)) for o in options)
+    other = json.dumps({CHOICE_ENTITY: f"{question.id}:{OTHER_CHOICE}"}, ensure_ascii=False)
+    return BotMessage(
+        f"Bedoel je {named}? Tik op je antwoord.",
+        (*buttons, Button(OTHER_LABEL, f"/{ANSWER_INTENT}{other}")),
+    )
 
 
 def hint_message(question: Question, ambiguous: bool) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.advice import AdviceContent
 from bot.assessment import Assessment
 from bot.charts import alt_text, render_radar_png
+from bot.clock import today as clock_today
 from bot.scoring import band_for, ranked_groups
 
 FONT_DIR_HINT = "matplotlib/mpl-data/fonts/ttf"
@@ -44,7 +45,7 @@ def build_report_pdf(
     """
     from fpdf import FPDF
 
-    today = today or date.today()
+    today = today or clock_today()
     pdf = FPDF(format="A4")
     pdf.set_title("Klantcontact-check: jouw rapport")
     pdf.set_author("Klantcontact-check")

@@ -11,6 +11,7 @@ from functools import lru_cache
 from bot.advice import AdviceContent, load_advice
 from bot.assessment import Assessment, load_assessment
 from bot.config import get_settings
+from bot.facts import Topic, load_facts
 from bot.identity import load_or_create_key, pseudonym
 from bot.store import ResultsStore
 
@@ -23,6 +24,11 @@ def assessment() -> Assessment:
 @lru_cache(maxsize=1)
 def advice_content() -> AdviceContent:
     return load_advice(assessment())
+
+
+@lru_cache(maxsize=1)
+def faq_topics() -> tuple[Topic, ...]:
+    return load_facts()
 
 
 @lru_cache(maxsize=1)
@@ -47,5 +53,5 @@ def reset() -> None:
 
     if store.cache_info().currsize:
         store().close()
-    for cached in (assessment, advice_content, store, _identity_key, get_settings):
+    for cached in (assessment, advice_content, faq_topics, store, _identity_key, get_settings):
         cached.cache_clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from bot.share_codes import expiry as code_expiry
 from bot.share_codes import new_code
@@ -30,7 +30,7 @@ def share_code_for(
     Asking again gives the same code until it expires or is withdrawn, so a
     code written down earlier keeps working.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or store.clock()
     stored = store.latest(person, completed_only=True)
     if stored is None:
         raise NoStoredResult(person)

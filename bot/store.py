@@ -21,6 +21,8 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.clock import Clock, system_clock
+
 BUSY_TIMEOUT_SECONDS = 10.0
 SCHEMA_VERSION = 2
 
@@ -80,24 +82,25 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def utc_now() -> str:
-    return iso(datetime.now(timezone.utc))
-
-
 class ResultsStore:
     """Assessments and answers, keyed by assessment id and person pseudonym."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Clock = system_clock) -> None:
         self.path = Path(path)
+        self.clock = clock
         self._lock = threading.Lock()
         self._db: sqlite_utils.Database | None = None
 
     @classmethod
-    def in_memory(cls) -> ResultsStore:
-        store = cls(":memory:")
+    def in_memory(cls, clock: Clock = system_clock) -> ResultsStore:
+        store = cls(":memory:", clock)
         store._db = sqlite_utils.Database(memory=True)
         store._ensure_schema(store._db)
         return store
+
+    def now(self) -> str:
+        """The store's clock as stored text (tests set the clock, never the code)."""
+        return iso(self.clock())
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -215,7 +218,7 @@ class ResultsStore:
         self, assessment_id: str, person: str, content_version: int, consent_at: str | None = None
     ) -> None:
         """Create the assessment row once; starting again keeps the first row."""
-        now = consent_at or utc_now()
+        now = consent_at or self.now()
         with self._writing() as db:
             db["assessments"].insert(
                 {
@@ -246,7 +249,7 @@ class ResultsStore:
                     "question_id": question_id,
                     "option_id": option_id,
                     "points": points,
-                    "answered_at": answered_at or utc_now(),
+                    "answered_at": answered_at or self.now(),
                 },
                 pk=("assessment_id", "question_id"),
             )
@@ -267,7 +270,7 @@ class ResultsStore:
         completed_at: str | None = None,
     ) -> None:
         """Store the final answers and result in one transaction."""
-        now = completed_at or utc_now()
+        now = completed_at or self.now()
         with self._writing() as db:
             if not db["assessments"].count_where("id = ?", [assessment_id]):
                 raise UnknownAssessment(assessment_id)
@@ -406,7 +409,7 @@ class ResultsStore:
             before = db["channel_messages"].count_where("id = ?", [message_id])
             if not before:
                 db["channel_messages"].insert(
-                    {"id": message_id, "seen_at": utc_now(), "person": person}
+                    {"id": message_id, "seen_at": self.now(), "person": person}
                 )
         return not before
 

@@ -1,11 +1,9 @@
 """Run `rasa data validate` and fail on every warning that matters.
 
-Two warnings are expected and allowed:
-- a response is "not used in any story or rule" when only a custom action
-  sends it (tests/unit/test_domain_sync.py checks those responses exist);
-- the retrieval intent "faq" is reported as duplicated: Rasa adds it from the
-  NLU data to the domain, where it must also be listed for rules to use it.
-Any other warning, or a failing validation, fails this script.
+One warning is expected and allowed: a response is "not used in any story or
+rule" when only a custom action sends it (tests/unit/test_domain_sync.py
+checks those responses exist). Any other warning, or a failing validation,
+fails this script.
 """
 
 from __future__ import annotations
@@ -17,9 +15,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
-RETRIEVAL_DUPLICATE = (
-    "The following duplicated intents have been found across multiple domain files: faq"
-)
 WARNING = re.compile(r"UserWarning: (.*)")
 
 
@@ -40,7 +35,7 @@ def main() -> int:
     problems = []
     for message in WARNING.findall(output):
         unused = UNUSED.search(message)
-        if (unused and unused.group(1) in allowed) or message.strip() == RETRIEVAL_DUPLICATE:
+        if unused and unused.group(1) in allowed:
             continue
         problems.append(message.strip())
     for problem in problems:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,50 @@ from bot.assessment import Assessment, load_assessment
 from bot.store import ResultsStore
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The moment every test clock starts at; tests never read the real clock.
+TEST_EPOCH = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+#: `make unit-future` sets this to run every unit test with the real clock shifted.
+TIME_SHIFT_VARIABLE = "KC_TEST_TIME_SHIFT_DAYS"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With KC_TEST_TIME_SHIFT_DAYS set, the whole run sees a later real clock.
+
+    This proves no test depends on today's date: the suite must pass a year
+    ahead as well as today.
+    """
+    days = os.environ.get(TIME_SHIFT_VARIABLE)
+    if days:
+        import time_machine
+
+        shifted = datetime.now(timezone.utc) + timedelta(days=int(days))
+        config._kc_time_travel = time_machine.travel(shifted, tick=True)  # type: ignore[attr-defined]
+        config._kc_time_travel.start()  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    travel = getattr(config, "_kc_time_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
+@dataclass
+class SettableClock:
+    """A clock a test sets and moves forward by hand."""
+
+    moment: datetime
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> datetime:
+        self.moment += timedelta(**delta)
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(TEST_EPOCH)
 
 
 @pytest.fixture(scope="session")
@@ -18,9 +65,9 @@ def assessment() -> Assessment:
 
 
 @pytest.fixture
-def fresh_store(tmp_path: Path) -> Iterator[ResultsStore]:
-    """A results store on a new SQLite file."""
-    store = ResultsStore(tmp_path / "results.db")
+def fresh_store(tmp_path: Path, clock: SettableClock) -> Iterator[ResultsStore]:
+    """A results store on a new SQLite file, on the test's clock."""
+    store = ResultsStore(tmp_path / "results.db", clock)
     yield store
     store.close()
 

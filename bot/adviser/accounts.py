@@ -10,7 +10,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from bot.adviser.passwords import dummy_hash, hash_password, verify_password
 from bot.store import ResultsStore, iso
@@ -56,7 +56,11 @@ class AdviserAccounts:
             if db["advisers"].count_where("username = ?", [name]):
                 raise AccountError(f"adviser {name!r} already exists")
             db["advisers"].insert(
-                {"username": name, "password_hash": password_hash, "created_at": iso(_now())}
+                {
+                    "username": name,
+                    "password_hash": password_hash,
+                    "created_at": iso(self.store.clock()),
+                }
             )
         return name
 
@@ -96,7 +100,7 @@ class AdviserAccounts:
 
     def open_session(self, username: str, now: datetime | None = None) -> tuple[str, str]:
         """A new session: (token for the cookie, CSRF token for forms)."""
-        now = now or _now()
+        now = now or self.store.clock()
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self.store.writing() as db:
             db["adviser_sessions"].delete_where("expires_at <= ?", [iso(now)])
@@ -114,7 +118,7 @@ class AdviserAccounts:
     def session(self, token: str | None, now: datetime | None = None) -> AdviserSession | None:
         if not token or len(token) > 100:
             return None
-        now = now or _now()
+        now = now or self.store.clock()
         with self.store.reading() as db:
             rows = list(
                 db["adviser_sessions"].rows_where(
@@ -129,7 +133,3 @@ class AdviserAccounts:
     def close_session(self, token: str) -> None:
         with self.store.writing() as db:
             db["adviser_sessions"].delete_where("token_hash = ?", [_token_hash(token)])
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)

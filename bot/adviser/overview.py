@@ -15,12 +15,13 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from statistics import quantiles
 from typing import Any
 
 from bot.advice import AdviceContent
 from bot.assessment import Assessment
+from bot.clock import system_clock
 from bot.flow import open_question
 from bot.scoring import BANDS, band_for, ranked_groups
 from bot.store import ResultsStore
@@ -99,7 +100,7 @@ def build_overview(
     rows: Iterable[CheckRow],
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    now = now or datetime.now(timezone.utc)
+    now = now or system_clock()
     rows = list(rows)
     completed = [r for r in rows if r.completed_at and r.scores]
     stopped = [

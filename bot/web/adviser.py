@@ -14,7 +14,6 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,7 +31,6 @@ from bot.charts import render_radar_png
 from bot.config import get_settings
 from bot.report import build_report_pdf
 from bot.share_codes import display_code, normalize_code
-from bot.store import iso
 
 SESSION_COOKIE = "kc_adviser"
 LOGIN_CSRF_COOKIE = "kc_login_csrf"
@@ -289,7 +287,7 @@ def _report_for(request: web.Request, session: AdviserSession) -> tuple[str, Any
         raise _TooMany(wait)
     code = normalize_code(request.match_info["code"])
     assessment_id = (
-        runtime.store().assessment_for_code(code, iso(datetime.now(timezone.utc))) if code else None
+        runtime.store().assessment_for_code(code, runtime.store().now()) if code else None
     )
     stored = runtime.store().result(assessment_id) if assessment_id else None
     if code is None or stored is None:

@@ -57,7 +57,7 @@ def _group(question_kind: str, expected: str, question_id: str) -> str:
 
 
 def measure(path: Path = HELDOUT) -> ParserAccuracy:
-    """Parse every held-out answer; an "unclear" item is right when no option is chosen."""
+    """Parse every held-out answer; an "unclear" item is right when no option is stored."""
     assessment = load_assessment()
     items = yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]
     result = ParserAccuracy()
@@ -70,7 +70,13 @@ def measure(path: Path = HELDOUT) -> ParserAccuracy:
             raise ValueError(f"{path}: {expected!r} is no option of {question.id}")
         parsed = parse_answer(question, str(item["text"]))
         got = parsed.option.id if parsed.option else f"({parsed.outcome.value})"
-        ok = got == expected or (expected == UNCLEAR and parsed.option is None)
+        # A "Bedoel je ...?" whose first button is right counts as understood (issue 12).
+        first = parsed.candidates[0].id if parsed.candidates else None
+        ok = (
+            got == expected
+            or (parsed.option is None and first == expected)
+            or (expected == UNCLEAR and parsed.option is None)
+        )
         group = _group(question.kind, expected, question.id)
         counts = result.by_group.setdefault(group, [0, 0])
         counts[1] += 1

@@ -169,10 +169,14 @@ def test_every_work_topic_is_answered_outside_the_check(bot_servers, assessment)
     answers = {t.id: render_answer(t, assessment) for t in load_facts()}
     examples = yaml.safe_load((ROOT / "data" / "nlu" / "faq.yml").read_text(encoding="utf-8"))
     for item in examples["nlu"]:
-        topic = item["intent"].split("/", 1)[1]
+        topic = item["metadata"]["topic"]
         question = item["examples"].splitlines()[0].lstrip("- ").strip()
         messages = bot_servers.send("e2e-faq", question)
-        assert messages and messages[0].get("text") == answers[topic], (question, messages)
+        # "ervaring" adds the carry-over text of the work it names first.
+        assert messages and messages[0].get("text", "").endswith(answers[topic]), (
+            question,
+            messages,
+        )
     messages = bot_servers.send("e2e-faq", "wie wint het wk voetbal")
     assert "Daar kan ik je helaas niet mee helpen" in messages[0]["text"]
 

@@ -161,3 +161,32 @@ def test_duplicate_after_a_restart_is_still_ignored(bot_servers):
         assert store.first_delivery("whatsapp:wamid.check.1") is False
     finally:
         store.close()
+
+
+def test_a_bedoel_je_is_answered_with_a_reply_button(bot_servers, fake_graph):
+    """A fairly clear typed answer gets reply buttons; tapping one stores that option."""
+    phone = "31687654321"
+    seen = len(fake_graph.messages())
+    counter = 0
+
+    def send(message: dict[str, Any]) -> list[dict[str, Any]]:
+        nonlocal counter, seen
+        counter += 1
+        response = post(bot_servers, delivery({"id": f"wamid.bedoel.{counter}", **message}, phone))
+        assert response.status_code == 200
+        messages = wait_for(fake_graph, seen + 1)
+        new, seen = messages[seen:], len(messages)
+        return [m for m in new if m["to"] == phone]
+
+    send({"type": "text", "text": {"body": "hoi"}})
+    send({"type": "text", "text": {"body": "nee"}})  # no consent
+    new = send({"type": "text", "text": {"body": "receptioniste in een hotel"}})
+    last = new[-1]
+    assert last["type"] == "interactive" and text_of(last).startswith("Bedoel je"), new
+    buttons = last["interactive"]["action"]["buttons"]
+    assert [b["reply"]["title"] for b in buttons][-1] == "Iets anders"
+    assert len(buttons) == 3 and all(len(b["reply"]["title"]) <= 20 for b in buttons)
+    receptie = next(b["reply"] for b in buttons if "receptie" in b["reply"]["id"])
+    new = send({"type": "interactive", "interactive": {"type": "button_reply",
+                "button_reply": {"id": receptie["id"], "title": receptie["title"]}}})  # fmt: skip
+    assert "Vraag 2 van 25" in " ".join(text_of(m) for m in new), new

@@ -112,6 +112,7 @@ async def test_consent_button_starts_storage(domain):
     result, messages = await validate(domain, slots, "/inform", choice="toestemming:ja")
     assert result == {
         "assessment_answer": None,
+        "clarifying": None,
         "answers": {"toestemming": "ja"},
         "assessment_id": "a" * 32,
     }
@@ -143,7 +144,7 @@ async def test_without_consent_nothing_is_stored(domain):
 async def test_unclear_answer_gets_a_hint_and_no_change(domain):
     slots = {"answers": {"toestemming": "nee"}}
     result, messages = await validate(domain, slots, "12345")
-    assert result == {"assessment_answer": None}
+    assert result == {"assessment_answer": None, "clarifying": None}
     assert messages == ["Sorry, dat antwoord begrijp ik niet. "
                         "Kies een knop of typ in een paar woorden wat je doet, "
                         "bijvoorbeeld 'verkoper' of 'ober'."]  # fmt: skip
@@ -152,8 +153,33 @@ async def test_unclear_answer_gets_a_hint_and_no_change(domain):
 async def test_button_of_an_old_question_is_not_taken(domain):
     slots = {"answers": {"toestemming": "nee"}}
     result, messages = await validate(domain, slots, "/inform", choice="toestemming:ja")
-    assert result == {"assessment_answer": None}
+    assert result == {"assessment_answer": None, "clarifying": None}
     assert "andere vraag" in messages[0]
+
+
+async def test_a_fairly_clear_answer_gets_bedoel_je_with_buttons(domain):
+    slots = {"answers": {"toestemming": "nee"}}
+    dispatcher = CollectingDispatcher()
+    text = "receptioniste in een hotel"
+    result = await ValidateAssessmentForm().validate_assessment_answer(
+        text, dispatcher, tracker(slots, text), domain
+    )
+    assert result == {"assessment_answer": None, "clarifying": "beroep:horeca,receptie"}
+    (message,) = dispatcher.messages
+    assert message["text"].startswith("Bedoel je ")
+    titles = [b["title"] for b in message["buttons"]]
+    assert set(titles[:2]) == {"Horeca", "Receptie of balie"} and titles[2] == "Iets anders"
+    # The question is not asked again in full under the "Bedoel je".
+    ask = CollectingDispatcher()
+    events = await ActionAskAssessmentAnswer().run(ask, tracker({**slots, **result}), domain)
+    assert ask.messages == [] and slot_values(events) == {"clarifying": None}
+
+
+async def test_iets_anders_asks_the_question_again(domain):
+    slots = {"answers": {"toestemming": "nee"}}
+    result, messages = await validate(domain, slots, "/inform", choice="beroep:_anders")
+    assert result == {"assessment_answer": None, "clarifying": None}
+    assert messages[0].startswith("Geen probleem.")
 
 
 async def test_form_run_validates_and_finishes_when_complete(domain, assessment):
@@ -303,6 +329,10 @@ async def extract(domain, slots, text, intent, latest_action="action_listen"):
 async def test_extract_takes_any_answer_attempt(domain):
     assert await extract(domain, {"answers": {}}, "misschien", "out_of_scope") == {
         "assessment_answer": "misschien"
+    }
+    slots = {"answers": {"toestemming": "ja"}}
+    assert await extract(domain, slots, "wisselend", "delete_data") == {
+        "assessment_answer": "wisselend"
     }
 
 

@@ -12,8 +12,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import ActionExecutor
 
 from actions.state import FORM_NAME, SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS
-from bot.answering import META_INTENTS
-from bot.messages import ANSWER_INTENT, CHOICE_ENTITY, choice_payload
+from bot.messages import ANSWER_INTENT, CHOICE_ENTITY, FAQ_TOPIC_ENTITY, choice_payload
+from bot.turns import REQUEST_INTENTS
 from tests.conftest import ROOT
 
 
@@ -59,14 +59,15 @@ def test_every_button_payload_parses_to_a_domain_intent_and_entity(domain, asses
     assert CHOICE_ENTITY in domain.entities
 
 
-def test_meta_intents_exist_and_never_block_answers(domain):
-    assert set(META_INTENTS) <= set(domain.intents)
-    assert not META_INTENTS & {"inform", "affirm", "deny", "nlu_fallback", "out_of_scope"}
+def test_request_intents_exist_and_never_block_answers(domain):
+    assert set(REQUEST_INTENTS) <= set(domain.intents)
+    assert not REQUEST_INTENTS & {"inform", "affirm", "deny", "nlu_fallback"}
+    assert FAQ_TOPIC_ENTITY in domain.entities
     (slot,) = [s for s in domain.slots if s.name == SLOT_ANSWER]
     assert [m["type"] for m in slot.mappings] == ["custom"]
 
 
-def test_every_meta_intent_has_a_rule_during_the_check():
+def test_every_request_intent_has_a_rule_during_the_check():
     import yaml
 
     handled = set()
@@ -75,7 +76,7 @@ def test_every_meta_intent_has_a_rule_during_the_check():
             conditions = rule.get("condition", [])
             if {"active_loop": "assessment_form"} in conditions:
                 handled |= {s["intent"] for s in rule["steps"] if "intent" in s}
-    assert handled >= META_INTENTS
+    assert handled >= REQUEST_INTENTS
 
 
 def test_response_buttons_use_domain_intents(domain):
@@ -112,7 +113,7 @@ def test_every_faq_topic_has_training_and_heldout_examples():
 
     def topics_in(path):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return {i["intent"].split("/", 1)[1] for i in data["nlu"] if i["intent"].startswith("faq/")}
+        return {i["metadata"]["topic"] for i in data["nlu"] if i["intent"] == "faq"}
 
     topics = {t.id for t in load_facts()}
     assert topics_in(ROOT / "data" / "nlu" / "faq.yml") == topics

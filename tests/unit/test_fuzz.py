@@ -29,18 +29,14 @@ from hypothesis import strategies as st
 
 from bot import runtime
 from bot.adviser.accounts import AdviserAccounts
-from bot.answering import (
-    META_INTENTS,
-    AnswerStep,
-    apply_answer,
-    counts_as_answer,
-    looks_like_question,
-)
+from bot.answering import AnswerStep, apply_answer
 from bot.answers import Outcome, ParsedAnswer, parse_answer
 from bot.assessment import Assessment, load_assessment
 from bot.channels.whatsapp_format import Incoming, parse_webhook, signature_is_valid
 from bot.flow import open_question
+from bot.requests import FLOW_REQUESTS, explicit_request, looks_like_question
 from bot.share_codes import ALPHABET, CODE_LENGTH, display_code, new_code, normalize_code
+from bot.turns import REQUEST_INTENTS, read_turn
 from bot.web.app import WebConfig, create_app
 from tests.conftest import ROOT
 
@@ -188,28 +184,33 @@ def test_an_options_number_gives_that_option(data, left, right):
 
 INTENTS = st.one_of(
     st.none(),
-    st.sampled_from(sorted(META_INTENTS)),
+    st.sampled_from(sorted(REQUEST_INTENTS)),
     st.sampled_from(["inform", "affirm", "deny", "nlu_fallback", "out_of_scope"]),
     st.text(max_size=30),
 )
 
 
 @settings(FUZZ, max_examples=150)
-@given(question=st.one_of(st.none(), st.sampled_from(QUESTIONS)), intent=INTENTS, text=SHORT_TEXT)
-def test_counts_as_answer_never_raises(question, intent, text):
-    counted = counts_as_answer(question, intent, text)
-    assert isinstance(counted, bool)
-    if intent not in META_INTENTS:
-        assert counted  # everything but a meta intent is an answer attempt
+@given(
+    question=st.sampled_from(QUESTIONS),
+    intent=INTENTS,
+    confidence=st.floats(0, 1),
+    text=SHORT_TEXT,
+)
+def test_read_turn_never_raises_and_flow_needs_clear_words(question, intent, confidence, text):
+    reading = read_turn(question, text, intent, confidence)
+    assert reading.request is None or reading.request in REQUEST_INTENTS
+    if reading.request in FLOW_REQUESTS:
+        assert explicit_request(text) == reading.request  # never from the NLU alone
 
 
 @settings(FUZZ, max_examples=60)
-@given(data=st.data(), intent=st.sampled_from(sorted(META_INTENTS)))
+@given(data=st.data(), intent=st.sampled_from(sorted(REQUEST_INTENTS)))
 def test_an_exact_label_is_an_answer_whatever_the_nlu_says(data, intent):
     question = data.draw(st.sampled_from(QUESTIONS), label="question")
     option = data.draw(st.sampled_from(question.options), label="option")
     assume(not looks_like_question(option.label))
-    assert counts_as_answer(question, intent, option.label)
+    assert read_turn(question, option.label, intent, 1.0).is_answer
 
 
 @st.composite

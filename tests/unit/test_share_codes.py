@@ -16,8 +16,9 @@ from bot.share_codes import (
 )
 from bot.sharing import NoStoredResult, share_code_for, withdraw
 from bot.store import iso
+from tests.conftest import TEST_EPOCH
 
-NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+NOW = TEST_EPOCH
 
 
 def test_codes_avoid_look_alike_characters():
@@ -88,11 +89,11 @@ def test_withdraw_stops_every_code_of_that_person_only(fresh_store):
     assert withdraw(fresh_store, "p1") == 0
 
 
-def test_a_new_check_gets_its_own_code(fresh_store):
+def test_a_new_check_gets_its_own_code(fresh_store, clock):
     complete_one(fresh_store)
     first = share_code_for(fresh_store, "p1", 30, NOW)
-    later = NOW + timedelta(days=1)
-    fresh_store.start_assessment("a3", "p1", 1, consent_at=iso(later))
+    later = clock.advance(days=1)
+    fresh_store.start_assessment("a3", "p1", 1)
     fresh_store.complete("a3", {"communicatief": 80}, 80, [], {"q": ("o", 2)})
     second = share_code_for(fresh_store, "p1", 30, later)
     assert second.code != first.code

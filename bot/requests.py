@@ -1,0 +1,133 @@
+"""Clear words for a request: pausing, going back, erasing, help, why, my data.
+
+While a question is open, an answer comes first (:mod:`bot.turns`). A message
+leaves the question only for a clear request. For anything that changes the
+flow or deletes data, "clear" means the words below: a word that only looks
+like one ("wisselend" is not "wis", "terugbellen" is not "terug") never
+counts. Rasa's NLU uses the same words (:mod:`bot.rasa_components`), so the
+rule that answers a request always sees the request that was meant.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import normalize
+
+PAUSE = "pause"
+GO_BACK = "go_back"
+DELETE = "delete_data"
+HELP = "help"
+WHY = "ask_why"
+MY_DATA = "show_my_data"
+QUESTION = "faq"
+
+#: Requests that change the flow or delete something: never from a guess.
+FLOW_REQUESTS = frozenset({PAUSE, GO_BACK, DELETE})
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            DELETE,
+            r"\b(verwijder\w*|verwijdr\w*|wis (mijn|me|mn|m n|al|alles|de|die|je|wat|het|dat|ze)\b|"
+            r"\bwis$|wissen\b|vergeet (mij|me|alles)|(gegevens|antwoorden|data) (moeten )?weg\b|"
+            r"toestemming in(trekken)?\b|trek\w* (mijn )?toestemming)",
+        ),
+        (
+            MY_DATA,
+            r"\b(wat weet je (allemaal )?(eigenlijk )?(nu )?(al )?(van|over) (mij|me)|"
+            r"wat (bewaar|sla|heb|weet) (je|jij) (nu )?(al )?(allemaal )?(van|over) (mij|me)|"
+            r"wat (bewaar|sla) je (op)?\b|welke (gegevens|data|antwoorden|info\w*) (heb|bewaar|ken|weet)|"
+            r"(van|over) (mij|me) (opgeslagen|bewaard|vastgelegd|weet)\b|"
+            r"wat je (van|over) (mij|me) (weet|bewaart|hebt)|"
+            r"(mijn|me|mn) (gegevens|data) (zien|inzien|bekijken|opvragen|downloaden)|"
+            r"download\w* (mijn|me|mn) (gegevens|data|antwoorden))",
+        ),
+        (
+            PAUSE,
+            r"(\bpau[sz]\w*|\bpouze\b|^(ik )?(wil )?(even )?stop(pen)?( even| maar| ermee| nu| hier)?$|"
+            r"\bstop (even|ermee|er even mee|er mee|hiermee|maar even)\b|\b(even|nu) stoppen\b|"
+            r"\bik stop (ermee|er mee|nu|even|voor nu|hier)\b|\bwacht (even|ff|effe)\b|"
+            r"\b(later|straks|morgen|vanavond|een andere keer|anders keer|volgende keer) (wel )?(verder|af)\b|"
+            r"\b(doe|maak) (het|de rest|dit|ik) (later|morgen|straks|vanavond|een andere keer)|"
+            r"\bverder (later|straks|morgen)\b|\b(ben|kom) (zo|straks|later) (terug|weer)\b|"
+            r"\bik (moet|ga) (nu |even |snel |ff )?(weg|gaan|eten|werken|bellen|koken|slapen)\b|"
+            r"\bgeen tijd( meer)?\b|\bdoei\b|\bdoeg\b|\btot (later|straks|morgen|ziens)\b|"
+            r"\bafsluiten\b|\bik kap ermee\b|\bik ben weg\b)",
+        ),
+        (
+            GO_BACK,
+            r"(\bvorige\b|\bvorig\b|\bterug naar\b|^(ik wil |kan ik |mag ik |ga |even |nee |ff )*(terug|trug|terg|teurg)\b|"
+            r"\bga terug\b|\bstap(je)? terug\b|\bantwoord (veranderen|wijzigen|aanpassen|verbeteren)\b|"
+            r"\bander antwoord (geven|kiezen)\b|\b(ik heb|heb) (me )?vergist\b|"
+            r"\bverkeerd (gekozen|geklikt|getypt|antwoord|gedrukt)\b|"
+            r"\bfout (gekozen|geklikt|getypt|antwoord|gedrukt)\b|\bvraag (terug|ervoor|hiervoor)\b)",
+        ),
+        (
+            WHY,
+            r"(^waarom\b|^wrm\b|^waarvoor\b|\bwaarom (vraag|wil|moet|is)\b|"
+            r"\bwaar(om|voor) is (dit|deze vraag|dat) (nodig|voor|belangrijk)\b|"
+            r"\bwaar is (dit|deze vraag|dat) voor\b|\bwat zegt (dit|dat|deze vraag) over (mij|me)\b|"
+            r"\bwat heeft (dit|dat|deze vraag) .{0,40}te maken\b|"
+            r"\bwat (doe|heb) je (met|aan) (dit|dat|mijn|het) antwoord\b|\bwat is het nut\b)",
+        ),
+        (
+            HELP,
+            r"(^help\b|\bhelp (me|mij)\b|\bhelp$|\bhel+u+p\b|^hulp\b|\bhulp nodig\b|"
+            r"\bik snap (het|dit|de vraag|er) (niet|niks|geen)|\bsnap er niks van\b|"
+            r"\bik begrijp (het|dit|de vraag) niet\b|\bhoe werkt (dit|het|deze check)\b|"
+            r"\bwat moet ik (hier )?(doen|typen|kiezen|invullen|antwoorden)\b|"
+            r"\bhoe moet ik (dit |hier )?(antwoorden|invullen|kiezen|doen)\b|"
+            r"\bwat bedoel (je|jij|u)\b|\bleg uit wat\b|"
+            r"\bwat betekenen? (die|de|deze) (cijfers|nummers|knoppen|getallen)\b|"
+            r"\b(kun|kan|kunt) (je|jij|u) .{0,25}(makkelijke|makkelijker|simpele|simpeler|"
+            r"eenvoudige|andere|gewone) woorden\b)",
+        ),
+    )
+)
+
+#: Words that open a question and hardly ever an answer: "wat verdien je".
+QUESTION_WORDS = frozenset(
+    {"wat", "hoe", "hoeveel", "hoelang", "hoevaak", "waarom", "wanneer", "waar", "wie", "welke",
+     "welk", "wrm", "waarvoor", "waarmee"}
+)  # fmt: skip
+#: Verbs that open a question when a subject follows ("kan ik", "moet je", "is er"), but can
+#: also open an answer ("kan allebei", "heb ik geen moeite mee"): the NLU helps decide.
+QUESTION_VERBS = frozenset(
+    {"kan", "kun", "kunnen", "mag", "moet", "moeten", "heb", "hebben", "ben", "zijn", "krijg",
+     "verdien", "wordt", "word", "is", "werk", "werken", "zit", "zitten", "hoef", "hoeven", "ga",
+     "gaat", "doe", "doen", "bestaat", "telt", "helpt", "heeft", "leer", "leren"}
+)  # fmt: skip
+SUBJECTS = frozenset({"ik", "je", "jij", "u", "we", "wij", "er", "dat", "het", "dit", "ze", "men"})
+
+
+def explicit_request(text: str) -> str | None:
+    """The request that ``text`` plainly makes, or None.
+
+    Looked at in a fixed order: erasing and "what do you know about me" before
+    pausing and going back, so "stop en verwijder alles" erases.
+    """
+    normalized = normalize(text)
+    if not normalized:
+        return None
+    for kind, pattern in _PATTERNS:
+        if pattern.search(normalized):
+            return kind
+    return None
+
+
+def starts_with_question_word(text: str) -> bool:
+    words = normalize(text).split()
+    return bool(words) and words[0] in QUESTION_WORDS
+
+
+def starts_like_question(text: str) -> bool:
+    """Verb before subject, as Dutch questions start: "kan ik", "is er", "moet je"."""
+    words = normalize(text).split()
+    return len(words) >= 2 and words[0] in QUESTION_VERBS and words[1] in SUBJECTS
+
+
+def looks_like_question(text: str) -> bool:
+    """A question mark, a question word first, or verb before subject."""
+    return "?" in text or starts_with_question_word(text) or starts_like_question(text)

@@ -1,0 +1,1 @@
+"""`make nlu-eval`: typed answers and questions about the work, on the sealed set."""

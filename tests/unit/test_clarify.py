@@ -1,0 +1,52 @@
+"""The reply to a "Bedoel je ...?": a tap, "ja", "nee" or a button's number."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering import apply_answer
+from bot.clarify import Offer, read_reply
+from bot.messages import OTHER_LABEL, clarify_message
+
+
+def test_offer_round_trips_through_the_slot():
+    offer = Offer("beroep", ("horeca", "receptie"))
+    assert Offer.decode(offer.encode()) == offer
+    assert Offer.decode(None) is None and Offer.decode("rubbish") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "picked", "none"),
+    [("ja", "wel", False), ("jup", "wel", False), ("1", "wel", False), ("2", None, True),
+     ("nee", None, True), ("iets anders", None, True)],
+)  # fmt: skip
+def test_reply_to_one_offered_option(assessment, text, picked, none):
+    question = assessment.question("comm_luisteren")
+    reply = read_reply(question, Offer(question.id, ("wel",)), text)
+    assert (reply.option.id if reply.option else None) == picked
+    assert reply.none_of_these is none
+
+
+def test_numbers_refer_to_the_buttons_shown(assessment):
+    question = assessment.question("beroep")
+    offer = Offer(question.id, ("horeca", "receptie"))
+    assert read_reply(question, offer, "2").option.id == "receptie"
+    assert read_reply(question, offer, "3").none_of_these
+    assert read_reply(question, offer, "ja") is None  # "ja" to two options: read as an answer
+    assert read_reply(question, Offer("talen", ("engels",)), "1") is None  # another question
+
+
+def test_apply_answer_takes_ja_after_bedoel_je(assessment):
+    answers = {"toestemming": "nee"}
+    step = apply_answer(assessment, answers, None, "receptioniste in een hotel")
+    assert not step.accepted and [o.id for o in step.clarify] == ["horeca", "receptie"]
+    offer = Offer("beroep", tuple(o.id for o in step.clarify))
+    step = apply_answer(assessment, answers, None, "2", offer)
+    assert step.accepted and step.answers["beroep"] == "receptie"
+
+
+def test_clarify_message_offers_the_options_and_something_else(assessment):
+    question = assessment.question("comm_luisteren")
+    message = clarify_message(question, (question.option("wel"),))
+    assert message.text == "Bedoel je 'Klopt'? Tik op je antwoord."
+    assert [b.title for b in message.buttons] == ["Klopt", OTHER_LABEL]

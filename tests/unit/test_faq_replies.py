@@ -1,0 +1,64 @@
+"""Questions about the work: one answer, a choice of topics, or no answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.advice import load_advice
+from bot.facts import load_facts, render_answer
+from bot.faq_replies import NO_TOPIC, WHICH_TOPIC, faq_reply, topic_payload
+from bot.faq_topics import choose_topic, load_examples
+
+
+@pytest.fixture(scope="module")
+def topics():
+    return load_facts()
+
+
+def reply(text, assessment, topics, tapped=None):
+    return faq_reply(text, tapped, topics, assessment, load_advice(assessment))
+
+
+def test_every_topic_has_examples_and_its_first_example_is_answered(assessment, topics):
+    examples = load_examples()
+    assert set(examples) == {t.id for t in topics}
+    for topic in topics:
+        message = reply(examples[topic.id][0], assessment, topics)
+        assert message.text.endswith(render_answer(topic, assessment)), topic.id
+        assert not message.buttons
+
+
+def test_a_question_between_topics_offers_the_closest_as_buttons(assessment, topics):
+    text = "hoe zit het met de uren en het geld"
+    choice = choose_topic(text)
+    assert choice.answer is None and 2 <= len(choice.offered) <= 3
+    message = reply(text, assessment, topics)
+    assert message.text == WHICH_TOPIC
+    by_id = {t.id: t for t in topics}
+    assert [b.payload for b in message.buttons] == [topic_payload(by_id[t]) for t in choice.offered]
+    assert all(len(b.title) <= 20 for b in message.buttons)
+
+
+def test_a_tapped_topic_is_answered_whatever_the_text(assessment, topics):
+    salaris = next(t for t in topics if t.id == "salaris")
+    message = reply('/faq{"faq_topic": "salaris"}', assessment, topics, tapped="salaris")
+    assert message.text == render_answer(salaris, assessment) and not message.buttons
+
+
+def test_nothing_close_says_so(assessment, topics):
+    message = reply("qwerty zxcv", assessment, topics)
+    assert message.text in {NO_TOPIC, WHICH_TOPIC}
+    if not choose_topic("qwerty zxcv").offered:
+        assert message.text == NO_TOPIC
+
+
+def test_own_work_gets_the_carry_over_text(assessment, topics):
+    advice = load_advice(assessment)
+    message = faq_reply(
+        "ik heb in een kledingwinkel gestaan, heb ik daar wat aan?",
+        "ervaring",
+        topics,
+        assessment,
+        advice,
+    )
+    assert message.text.startswith(advice.related_work["winkel"])

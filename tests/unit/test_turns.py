@@ -1,0 +1,126 @@
+"""Answer or request? Every example from the issue, decided without Rasa."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import Outcome
+from bot.rasa_components import decided_intent
+from bot.requests import explicit_request
+from bot.turns import read_turn
+
+SCALE = "comm_luisteren"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "intent"),
+    [
+        (SCALE, "hangt ervan af", "pause"),
+        (SCALE, "wisselend", "delete_data"),
+        (SCALE, "zo nu en dan", "goodbye"),
+        (SCALE, "beetje wel beetje niet", "deny"),
+        (SCALE, "100%", "inform"),
+        (SCALE, "meestal wel", "go_back"),
+        (SCALE, "niet altijd", "pause"),
+        (SCALE, "niet slecht", "inform"),
+        (SCALE, "jaa", "affirm"),
+        (SCALE, "jup", "affirm"),
+        (SCALE, "okee", "affirm"),
+        (SCALE, "nee joh", "deny"),
+        (SCALE, "klopt helemaaal", "inform"),
+        (SCALE, "zeker weten", "inform"),
+        (SCALE, "totaal niet", "inform"),
+        ("comm_boze_klant", "ik leg meteen uit hoe het bezrgen werkt", "faq"),
+        ("comm_uitleggen", "leg stap voor stap", "go_back"),
+        ("sch_wisselen", "even wennen maar het", "pause"),
+        ("sch_wisselen", "even wennen maar het lukt", "pause"),
+        ("ana_niet_weten", "ik zoek het op en kom erop terug", "go_back"),
+        ("ana_niet_weten", "ik zeg dat hij later terug moet bellen", "go_back"),
+        ("sch_wachtrij", "ik spreek een terugbelafspraak af", "go_back"),
+        ("toestemming", "1", "inform"),
+        ("beroep", "ik heb in een kledingwinkel gestaan", "faq"),
+    ],
+)
+def test_an_answer_is_never_taken_for_a_request(assessment, question_id, text, intent):
+    reading = read_turn(assessment.question(question_id), text, intent, 0.99)
+    assert reading.is_answer, reading
+    assert reading.parsed.outcome in {Outcome.MATCHED, Outcome.CLARIFY}, reading
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("pauze", "pause"),
+        ("stop even", "pause"),
+        ("later verder", "pause"),
+        ("ik moet nu weg", "pause"),
+        ("terug", "go_back"),
+        ("vorige vraag", "go_back"),
+        ("kan ik terug naar de vorige vraag", "go_back"),
+        ("verwijder mijn gegevens", "delete_data"),
+        ("wis mijn gegevens", "delete_data"),
+        ("waarom vraag je dit", "ask_why"),
+        ("help", "help"),
+        ("ik snap het niet", "help"),
+        ("wat weet je van mij?", "show_my_data"),
+        ("kan ik later doorgroeien?", "faq"),
+        ("wat moet ik allemaal kunnen voor dit werk", "faq"),
+        ("is dit een echte toets waarmee ik word afgewezen?", "faq"),
+        ("ben ik niet te oud voor dit werk? ik ben 52", "faq"),
+        ("heb je andere talen nodig?", "faq"),
+        ("kan ik met een adviseur van het uwv praten?", "faq"),
+        ("hoeveel verdien je?", "faq"),
+    ],
+)
+def test_a_clear_request_leaves_the_question(assessment, text, wanted):
+    reading = read_turn(assessment.question(SCALE), text, "inform", 0.5)
+    assert reading.request == wanted
+
+
+@pytest.mark.parametrize(
+    "text", ["wisselend", "wissel", "terugbellen", "ik stop niet", "stoppen met roken is lastig"]
+)
+def test_words_that_only_look_like_a_command_are_no_command(text):
+    assert explicit_request(text) not in {"delete_data", "go_back"}
+    assert explicit_request("wisselend") is None
+
+
+def test_a_confident_gentle_intent_takes_a_non_answer(assessment):
+    reading = read_turn(assessment.question(SCALE), "geef me een hint", "help", 0.95)
+    assert reading.request == "help"
+
+
+def test_an_explaining_answer_is_no_question_about_the_work(assessment):
+    """DIET calls many explanations "faq"; without a question form they stay answers."""
+    reading = read_turn(
+        assessment.question("comm_mensen"), "kan met iedereen opschieten", "faq", 0.97
+    )
+    assert reading.is_answer
+
+
+def test_flow_changes_need_clear_words_not_a_confident_nlu(assessment):
+    question = assessment.question(SCALE)
+    assert read_turn(question, "ik heb er nu even geen zin in", "pause", 0.99).request != "pause"
+    assert read_turn(question, "kun je dat weghalen", "delete_data", 0.99).request != "delete_data"
+
+
+def test_unrelated_text_does_not_show_my_data(assessment):
+    reading = read_turn(assessment.question(SCALE), "mijn kat heet Pip, wat vind je daarvan?")
+    assert reading.request != "show_my_data"
+    assert explicit_request("mijn kat heet Pip, wat vind je daarvan?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("kan ik later doorgroeien?", "goodbye", "faq"),
+        ("ben ik niet te oud voor dit werk? ik ben 52", "inform", "faq"),
+        ("wisselend", "delete_data", None),
+        ("pauze", "faq", "pause"),
+        ("vorige vraag", "inform", "go_back"),
+        ('/inform{"choice": "beroep:winkel"}', "inform", None),
+        ("ja", "affirm", None),
+    ],
+)
+def test_rasa_component_decides_clear_requests_and_questions(text, intent, expected):
+    assert decided_intent(text, intent) == expected
