@@ -53,6 +53,8 @@ def apply_answer(
     reply = None if choice else read_reply(question, offer, text)
     if reply is not None and reply.none_of_these:
         return AnswerStep(dict(answers), accepted=False, messages=(SOMETHING_ELSE,))
+    if reply is not None and reply.which_one:
+        return AnswerStep(dict(answers), accepted=False, clarify=reply.which_one)
     if reply is not None and reply.option is not None:
         confirmation = confirm_typed_message(reply.option, free_text=False)
         return AnswerStep({**answers, question.id: reply.option.id}, True, (confirmation,))

@@ -22,10 +22,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.answer_model import LevelGuess, guess_level, known_words
+from bot.answer_model import LevelGuess, guess_level, known_words, labelled_texts
 from bot.assessment import Option, Question, iter_option_texts
 from bot.text import normalize
 
@@ -79,6 +80,10 @@ OWN_MODEL_SURE = 0.85
 SECOND_WORTH_OFFERING = 0.15
 #: Words that weaken what comes before them: "balen, maar gewoon doorgaan".
 CONTRAST_WORDS = frozenset({"maar", "behalve", "tenzij", "hoewel", "alleen als", "wel maar"})
+INTENSIFIERS = frozenset(
+    {"altijd", "nooit", "super", "heel", "echt", "zeker", "absoluut", "totaal", "helemaal",
+     "erg", "enorm", "100", "100%", "hartstikke", "zeer", "vreselijk", "geweldig"}
+)  # fmt: skip
 NEGATIONS = frozenset({"niet", "niks", "geen", "nooit", "niets", "totaal"})
 #: "geen van beide": the person picks none of the options.
 NOT_ANY_OPTION = re.compile(r"\bgeen (van )?(beide|allebei|van de|van deze|enkele|een van)\b")
@@ -134,12 +139,16 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
     guess = guess_level(question, " ".join(words))
     decided = _decide_fuzzy(question, words, scores)
     if guess is not None:
-        by_model = _decide_with_model(question, words, guess, scores)
-        # The model decides; where it knows nothing, rapidfuzz may still see a typo.
-        if by_model.outcome is not Outcome.UNKNOWN or decided.outcome is Outcome.MATCHED:
-            decided = (
-                by_model if by_model.outcome is not Outcome.UNKNOWN else _at_most_clarify(decided)
-            )
+        decided = _combine(question, decided, _decide_with_model(question, words, guess, scores))
+        free = question.free_text_option
+        if (
+            free
+            and decided.outcome is not Outcome.MATCHED
+            and guess.best[0] == free
+            and guess.best[1] >= MODEL_LIKELY
+            and max(v for k, v in scores.items() if k != free) < LIKELY
+        ):
+            return ParsedAnswer(Outcome.MATCHED, question.option(free), "free text")
     if (
         decided.outcome is Outcome.UNKNOWN
         and question.free_text_option
@@ -165,6 +174,17 @@ def clearly_named_option(question: Question, text: str) -> Option | None:
         inside[option.id] = max(inside[option.id], _phrase_inside(normalize(phrase), words))
     (best_id, best), (_, second) = _ranked(inside)[:2]
     return question.option(best_id) if best >= NAMED and second < NAMED else None
+
+
+def _combine(question: Question, fuzzy: ParsedAnswer, model: ParsedAnswer) -> ParsedAnswer:
+    """Words and model together: store what both support, offer what either suggests."""
+    if model.matched or fuzzy.outcome is not Outcome.MATCHED or fuzzy.option is None:
+        return model if model.outcome is not Outcome.UNKNOWN else _at_most_clarify(fuzzy)
+    # The words name one option plainly: store it when the model leans the same way.
+    if model.candidates and model.candidates[0].id == fuzzy.option.id:
+        return fuzzy
+    offer = (fuzzy.option, *(c for c in model.candidates if c.id != fuzzy.option.id))
+    return ParsedAnswer(Outcome.CLARIFY, via="words", candidates=offer[:2])
 
 
 def _at_most_clarify(parsed: ParsedAnswer) -> ParsedAnswer:
@@ -222,6 +242,9 @@ def _by_number(question: Question, words: list[str]) -> ParsedAnswer | None:
 def _by_exact_text(question: Question, words: list[str]) -> ParsedAnswer | None:
     typed = " ".join(words)
     hits = {o.id: o for o, phrase in iter_option_texts(question) if normalize(phrase) == typed}
+    example = labelled_texts(question).get(typed)
+    if not hits and example is not None:
+        return ParsedAnswer(Outcome.MATCHED, question.option(example), "example")
     if not hits:
         return None
     if len(hits) > 1:
@@ -275,6 +298,9 @@ def _phrase_inside(phrase: str, words: list[str]) -> float:
     matches = [max((_word_match(w, p) for w in words), default=0.0) for p in phrase_words]
     if min(matches) == 0:
         return 0.0
+    first = next(i for i, w in enumerate(words) if _word_match(w, phrase_words[0]))
+    if first > 0 and words[first - 1] in NEGATIONS and words[first - 1] not in phrase_words:
+        return 0.0  # "niet slecht" does not name "slecht"
     quality = sum(matches) / (100 * len(matches))
     typed_content = content_words(words) or words
     coverage = min(1.0, len(phrase_words) / len(typed_content))
@@ -292,7 +318,11 @@ def _distinctive_words(
         return 0.0
     total = 0.0
     found = 0.0
+    negated = {b for a, b in pairwise(typed_content) if a in NEGATIONS}
     for word in typed_content:
+        if word in negated:
+            total += 1.0
+            continue  # "niet slecht" is no sign of "slecht"
         best = process.extractOne(word, option_words, scorer=_word_match_scorer, score_cutoff=80)
         weight = 1.0
         if best is not None:
@@ -358,15 +388,27 @@ def _decide_with_model(
     if fuzzy >= NEAR_EXACT and fuzzy - fuzzy_second >= CLEAR_LEAD and not hedged:
         return ParsedAnswer(Outcome.MATCHED, question.option(fuzzy_id), "typo")
     sure_enough = MODEL_SURE if question.scale else OWN_MODEL_SURE
-    if not hedged and best >= sure_enough and all_known and (short or lead == best_id):
+    strong = bool(INTENSIFIERS & set(words))
+    agrees = lead is None or lead == best_id or strong
+    one_word = len(content_words(words) or words) == 1
+    if (
+        not hedged
+        and best >= sure_enough
+        and all_known
+        and (short or lead == best_id)
+        and agrees
+        and (question.scale or not one_word)  # "ja" alone can mean several "Ja, ..." options
+    ):
         return ParsedAnswer(Outcome.MATCHED, question.option(best_id), "model")
     ids: list[str] = []
     if best >= MODEL_LIKELY:
         ids.append(best_id)
         if second >= SECOND_WORTH_OFFERING:
             ids.append(second_id)
-    if lead and not (ids and _neighbours(question, lead, ids[0])):
-        ids.insert(0, lead)  # "ja, ..." / "nee, ..." outweighs a model that disagrees
+    if lead and not (ids and _neighbours(question, lead, ids[0]) and strong):
+        # "ja, ..." / "nee, ..." names the level; only strong words ("altijd", "totaal")
+        # let the model's neighbouring level ("Klopt helemaal") go first.
+        ids.insert(0, lead)
     offer = tuple(question.option(i) for i in dict.fromkeys(ids))[:2]
     if offer:
         return ParsedAnswer(Outcome.CLARIFY, via="model", candidates=offer)  # type: ignore[arg-type]
@@ -391,10 +433,10 @@ def _neighbours(question: Question, one: str, other: str) -> bool:
 
 def _lead_option(question: Question, words: list[str]) -> str | None:
     """The option the first one or two words name exactly: "ja, ik luister altijd" -> ja."""
-    if len(words) <= 2:
+    if len(words) < 2:
         return None
     for size in (2, 1):
-        if words[size] in NEGATIONS:
+        if size >= len(words) or words[size] in NEGATIONS:
             continue  # "helemaal niks voor mij" does not lead with "helemaal"
         lead = _by_exact_text(question, words[:size])
         if lead is not None and lead.matched and lead.option is not None:

@@ -51,6 +51,8 @@ class Reply:
 
     option: Option | None
     none_of_these: bool = False
+    #: "ja" to two options: ask again which one, never read it as an answer of its own.
+    which_one: tuple[Option, ...] = ()
 
 
 def read_reply(question: Question, offer: Offer | None, text: str) -> Reply | None:
@@ -69,8 +71,8 @@ def read_reply(question: Question, offer: Offer | None, text: str) -> Reply | No
         if number == len(offered) + 1:
             return Reply(None, none_of_these=True)
         return None
-    if typed in YES and len(offered) == 1:
-        return Reply(offered[0])
+    if typed in YES:
+        return Reply(offered[0]) if len(offered) == 1 else Reply(None, which_one=tuple(offered))
     if typed in NO:
         return Reply(None, none_of_these=True)
     return None

@@ -29,8 +29,16 @@ NO_TOPIC = (
 )
 
 
+TOPIC_PAYLOAD_START = "/faq{"
+
+
 def topic_payload(topic: Topic) -> str:
     return "/faq" + json.dumps({FAQ_TOPIC_ENTITY: topic.id}, ensure_ascii=False)
+
+
+def is_topic_payload(payload: str) -> bool:
+    """A button that picks a topic ("Waar gaat je vraag over?")."""
+    return payload.startswith(TOPIC_PAYLOAD_START)
 
 
 def faq_reply(

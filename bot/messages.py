@@ -73,11 +73,20 @@ def clarify_message(question: Question, options: tuple[Option, ...]) -> BotMessa
     """ "Bedoel je ...?" with the one or two likely options and "Iets anders" as buttons."""
     named = " of ".join(f"'{o.label}'" for o in options)
     buttons = tuple(Button(o.label, choice_payload(question, o)) for o in options)
-    other = json.dumps({CHOICE_ENTITY: f"{question.id}:{OTHER_CHOICE}"}, ensure_ascii=False)
     return BotMessage(
         f"Bedoel je {named}? Tik op je antwoord.",
-        (*buttons, Button(OTHER_LABEL, f"/{ANSWER_INTENT}{other}")),
+        (*buttons, Button(OTHER_LABEL, other_choice_payload(question))),
     )
+
+
+def other_choice_payload(question: Question) -> str:
+    other = json.dumps({CHOICE_ENTITY: f"{question.id}:{OTHER_CHOICE}"}, ensure_ascii=False)
+    return f"/{ANSWER_INTENT}{other}"
+
+
+def is_other_choice(question: Question, payload: str) -> bool:
+    """Is this the "Iets anders" button of a "Bedoel je ...?" for ``question``?"""
+    return payload == other_choice_payload(question)
 
 
 def hint_message(question: Question, ambiguous: bool) -> str:

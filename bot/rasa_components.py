@@ -4,7 +4,8 @@ Placed last in config.yml's pipeline. A message with clear words for a
 request ("pauze", "vorige vraag", "wis mijn gegevens") gets that intent, so
 the rule that answers it always sees the request that was meant, in the
 check and outside it. A message that reads as a question but was classified
-as an answer, a yes/no or a goodbye ("kan ik later doorgroeien?") is sent
+as an answer, a yes/no or a goodbye ("kan ik later doorgroeien?"), or that DIET gave to a request
+without that request's words while the FAQ topic model is confident, is sent
 to the FAQ instead, where the closest topics are offered when unsure. The
 decision itself lives in :mod:`bot.requests` (no Rasa there).
 """
@@ -20,10 +21,19 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.faq_topics import rank_topics
 from bot.requests import QUESTION, explicit_request, looks_like_question
 
 #: Intents a question is never meant as: such a question goes to the FAQ.
 NOT_A_QUESTION = frozenset({"inform", "affirm", "deny", "goodbye", "nlu_fallback"})
+#: Intents DIET often gives a question about the work ("wat verdien je ermee" as ask_why).
+#: Their own requests have clear words (bot/requests.py); without those words, a question
+#: that the FAQ topic model places with confidence goes to the FAQ.
+OFTEN_MISTAKEN = frozenset(
+    {"ask_why", "help", "pause", "go_back", "delete_data", "ask_advice_why", "more_advice"}
+)  # fmt: skip
+#: How sure the topic model must be to overrule such an intent.
+TOPIC_SURE = 0.5
 
 
 def decided_intent(text: str, intent: str | None) -> str | None:
@@ -33,7 +43,11 @@ def decided_intent(text: str, intent: str | None) -> str | None:
     explicit = explicit_request(text)
     if explicit is not None:
         return explicit if explicit != intent else None
-    if looks_like_question(text) and intent in NOT_A_QUESTION:
+    if not looks_like_question(text):
+        return None
+    if intent in NOT_A_QUESTION:
+        return QUESTION
+    if intent in OFTEN_MISTAKEN and rank_topics(text)[0][1] >= TOPIC_SURE:
         return QUESTION
     return None
 

@@ -15,6 +15,7 @@ import re
 from bot.text import normalize
 
 PAUSE = "pause"
+GOODBYE = "goodbye"
 GO_BACK = "go_back"
 DELETE = "delete_data"
 HELP = "help"
@@ -23,16 +24,18 @@ MY_DATA = "show_my_data"
 QUESTION = "faq"
 
 #: Requests that change the flow or delete something: never from a guess.
-FLOW_REQUESTS = frozenset({PAUSE, GO_BACK, DELETE})
+FLOW_REQUESTS = frozenset({PAUSE, GOODBYE, GO_BACK, DELETE})
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern))
     for kind, pattern in (
         (
             DELETE,
-            r"\b(verwijder\w*|verwijdr\w*|wis (mijn|me|mn|m n|al|alles|de|die|je|wat|het|dat|ze)\b|"
+            r"\b(verwijder\w*|verwijdr\w*|delete\w*|wis (mijn|me|mn|m n|al|alles|de|die|je|wat|het|dat|ze)\b|"
             r"\bwis$|wissen\b|vergeet (mij|me|alles)|(gegevens|antwoorden|data) (moeten )?weg\b|"
-            r"toestemming in(trekken)?\b|trek\w* (mijn )?toestemming)",
+            r"toestemming in(trekken)?\b|trek\w* (mijn )?toestemming|"
+            r"\b(alles|mij|me) (vergeet|vergeten|wist|wissen|verwijdert)\b|"
+            r"\b(haal|gooi)\w* .{0,40}(gegevens|antwoorden|data|alles|uitslag).{0,15}\bweg\b)",
         ),
         (
             MY_DATA,
@@ -42,7 +45,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(van|over) (mij|me) (opgeslagen|bewaard|vastgelegd|weet)\b|"
             r"wat je (van|over) (mij|me) (weet|bewaart|hebt)|"
             r"(mijn|me|mn) (gegevens|data) (zien|inzien|bekijken|opvragen|downloaden)|"
-            r"download\w* (mijn|me|mn) (gegevens|data|antwoorden))",
+            r"download\w* (mijn|me|mn) (gegevens|data|antwoorden)|"
+            r"\bbewaar (je|jij|jullie) (dit|dat|het|mijn|alles|wat ik)\b|"
+            r"\bsla (je|jij|jullie) .{0,25}\bop\b|\bhou (je|jij|jullie) .{0,25}\bbij\b|"
+            r"\bwat (heb|hebben) (je|jij|jullie) .{0,20}(bewaard|opgeslagen|bijgehouden)\b|"
+            r"\blaat (me |mij )?zien wat (je|jij)\b|"
+            r"\b(mijn|me|mn) (antwoorden|gegevens|data) (zien|bekijken|inzien)\b|"
+            r"\bheb (je|jij|jullie) (ook )?(mijn|me|mn) (naam|telefoonnummer|nummer|adres|gegevens)\b|"
+            r"\bwat heb ik (tot nu toe |al |allemaal )*(ingevuld|geantwoord|gekozen)\b)",
         ),
         (
             PAUSE,
@@ -53,16 +63,25 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(doe|maak) (het|de rest|dit|ik) (later|morgen|straks|vanavond|een andere keer)|"
             r"\bverder (later|straks|morgen)\b|\b(ben|kom) (zo|straks|later) (terug|weer)\b|"
             r"\bik (moet|ga) (nu |even |snel |ff )?(weg|gaan|eten|werken|bellen|koken|slapen)\b|"
-            r"\bgeen tijd( meer)?\b|\bdoei\b|\bdoeg\b|\btot (later|straks|morgen|ziens)\b|"
-            r"\bafsluiten\b|\bik kap ermee\b|\bik ben weg\b)",
+            r"\bgeen tijd( meer)?\b|"
+            r"\bafsluiten\b|\bik kap ermee\b|\bbrb\b|\b(ff|even) weg\b|"
+            r"\b(ga|wil|moet) (nu |even |ff )?stoppen\b|\bmoet (nu |even |ff )?(weg|gaan)\b|"
+            r"\bkan ik (het |dit |de rest )?(later |straks |morgen |thuis )?(afmaken|verder)\b)",
+        ),
+        (
+            GOODBYE,
+            r"(\bdoei\b|\bdoeg\b|\bdoeii+\b|\btot (later|straks|morgen|ziens|zo)\b|\bik ben weg\b|"
+            r"^(dag|daag|bye|ciao|later)$)",
         ),
         (
             GO_BACK,
             r"(\bvorige\b|\bvorig\b|\bterug naar\b|^(ik wil |kan ik |mag ik |ga |even |nee |ff )*(terug|trug|terg|teurg)\b|"
-            r"\bga terug\b|\bstap(je)? terug\b|\bantwoord (veranderen|wijzigen|aanpassen|verbeteren)\b|"
+            r"\bga (eens |even |ff |maar |nog )?(een )?(vraag )?terug\b|\bstap(je)? terug\b|\bantwoord (veranderen|wijzigen|aanpassen|verbeteren)\b|"
             r"\bander antwoord (geven|kiezen)\b|\b(ik heb|heb) (me )?vergist\b|"
             r"\bverkeerd (gekozen|geklikt|getypt|antwoord|gedrukt)\b|"
-            r"\bfout (gekozen|geklikt|getypt|antwoord|gedrukt)\b|\bvraag (terug|ervoor|hiervoor)\b)",
+            r"\bfout (gekozen|geklikt|getypt|antwoord|gedrukt)\b|\bvraag (terug|ervoor|hiervoor)\b|"
+            r"\bverkeerde (knop|antwoord|keuze)\b|^(oeps |oh |sorry )?(foutje|oeps)\b|"
+            r"\b(kan|mag|wil) (ik )?(dat|mijn antwoord|het|dat antwoord) (nog )?(veranderen|wijzigen|aanpassen)\b)",
         ),
         (
             WHY,
@@ -70,7 +89,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bwaar(om|voor) is (dit|deze vraag|dat) (nodig|voor|belangrijk)\b|"
             r"\bwaar is (dit|deze vraag|dat) voor\b|\bwat zegt (dit|dat|deze vraag) over (mij|me)\b|"
             r"\bwat heeft (dit|dat|deze vraag) .{0,40}te maken\b|"
-            r"\bwat (doe|heb) je (met|aan) (dit|dat|mijn|het) antwoord\b|\bwat is het nut\b)",
+            r"\bwat (doe|heb) je (met|aan) (dit|dat|mijn|het) antwoord\b|\bwat is het nut\b|"
+            r"\bwaar is (die|deze) vraag (goed )?voor\b|\bwat heb je (daar|hier)aan\b)",
         ),
         (
             HELP,
@@ -81,6 +101,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bhoe moet ik (dit |hier )?(antwoorden|invullen|kiezen|doen)\b|"
             r"\bwat bedoel (je|jij|u)\b|\bleg uit wat\b|"
             r"\bwat betekenen? (die|de|deze) (cijfers|nummers|knoppen|getallen)\b|"
+            r"\bweet niet wat ik (moet )?(kiezen|doen|invullen|typen|antwoorden)\b|"
+            r"\bik (snap|begrijp) (niet|niks|er niks|het niet|dit niet|(die|de|deze) \w+ niet)\b|"
+            r"\b(zie|vind) (geen|de|die) knop|\bmoet ik (een |het )?(cijfer|nummer|getal) (typen|invullen|kiezen)\b|"
+            r"\bis (1|5|een|vijf) (nou |dan )?(goed|slecht|hoog|laag)\b|"
+            r"\b(snap|begrijp) ik (niet|niks)\b|"
+            r"\b(kun|kan|wil) (je|jij|u) (dat|dit|het|de vraag) (nog eens |anders |beter )?uitleggen\b|"
             r"\b(kun|kan|kunt) (je|jij|u) .{0,25}(makkelijke|makkelijker|simpele|simpeler|"
             r"eenvoudige|andere|gewone) woorden\b)",
         ),

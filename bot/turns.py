@@ -33,6 +33,10 @@ GENTLE_REQUEST_INTENTS = frozenset(
 )  # fmt: skip
 #: Every intent a message during the check can be sent to instead of the answer.
 REQUEST_INTENTS = GENTLE_REQUEST_INTENTS | FLOW_REQUESTS | {QUESTION}
+#: Pausing and going back may also come from a very sure NLU, but only for a message that
+#: is no answer at all; erasing always needs clear words.
+NLU_FLOW_REQUESTS = frozenset({"pause", "goodbye", "go_back"})
+FLOW_CONFIDENCE = 0.97
 #: How sure the NLU must be before a non-answer counts as one of those requests.
 GENTLE_CONFIDENCE = 0.80
 #: Intents of a question that opens like one ("kan ik thuiswerken"), and how sure the NLU must be.
@@ -71,9 +75,16 @@ def read_turn(
     if looks_like_question(text) and not plausible:
         return TurnReading(parsed, _question_intent(intent))
     if starts_like_question(text) and (
-        "?" in text or (intent in QUESTION_INTENTS and confidence >= QUESTION_CONFIDENCE)
+        "?" in text
+        or (not plausible and intent in QUESTION_INTENTS and confidence >= QUESTION_CONFIDENCE)
     ):
         return TurnReading(parsed, _question_intent(intent))
+    if (
+        parsed.outcome in {Outcome.UNKNOWN, Outcome.EMPTY}
+        and intent in NLU_FLOW_REQUESTS
+        and confidence >= FLOW_CONFIDENCE
+    ):
+        return TurnReading(parsed, intent)  # "ik heb nu echt geen tijd meer" (no answer at all)
     if (
         not plausible
         and intent in GENTLE_REQUEST_INTENTS

@@ -26,8 +26,10 @@ IntentOf = Callable[[str], tuple[str | None, float]]
 REQUEST_PREFIX = "request:"
 ASK = "ask"
 OUT_OF_SCOPE = "out_of_scope"
+#: A goodbye during the check pauses it, just as a pause does.
+SAME_RULE = {"pause", "goodbye"}
 #: Requests that would leave the question: the bot must never do this for an answer.
-LEAVING = FLOW_REQUESTS | {"goodbye"}
+LEAVING = FLOW_REQUESTS
 
 
 def load_items(path: Path) -> list[dict[str, Any]]:
@@ -105,7 +107,7 @@ def score_answers(
             wanted = expect[len(REQUEST_PREFIX) :]
             if reading.request is not None:
                 scores.requests_recognised += 1
-                if reading.request == wanted:
+                if reading.request == wanted or {reading.request, wanted} == SAME_RULE:
                     scores.requests_right_kind += 1
                 else:
                     scores.misses.append(f"request {wanted} went to {reading.request}: {text!r}")

@@ -15,7 +15,7 @@ def write_report(
     gates: tuple[tuple[str, float, float, bool], ...],
 ) -> None:
     rates = {**answers.rates(), **faq.rates()}
-    targets = {name: (target, gate) for name, target, gate, _ in gates}
+    targets = {name: (target, gate, higher) for name, target, gate, higher in gates}
     lines = [
         f"# Typed Dutch, measured on the {which} set",
         "",
@@ -27,13 +27,17 @@ def write_report(
         f"  place, {answers.requests} real requests, {faq.questions} questions about the work,",
         f"  {faq.out_of_scope} questions out of scope.",
         "",
-        "| measure | value | target | gate in `make test` |",
-        "| --- | --- | --- | --- |",
+        "| measure | value | target | target met | gate in `make test` |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for name, value in rates.items():
         shown = f"{value:.0f}" if name.startswith("answers taken") else f"{value:.3f}"
-        target, gate = targets.get(name, ("", ""))
-        lines.append(f"| {name} | {shown} | {target} | {gate} |")
+        if name in targets:
+            target, gate, higher = targets[name]
+            met = "yes" if (value >= target if higher else value <= target) else "no"
+            lines.append(f"| {name} | {shown} | {target} | {met} | {gate} |")
+        else:
+            lines.append(f"| {name} | {shown} | | | |")
     lines += [
         "",
         f"Of the typed answers, {answers.stored_right} were stored right away and "

@@ -107,10 +107,13 @@ def test_start_de_check_then_1_is_taken_as_the_first_option(bot_servers, assessm
     bot_servers.send(sender, "Start de check")
     messages = bot_servers.send(sender, "1")
     assert open_question_of(messages, assessment).id == "beroep", messages
-    messages = bot_servers.send(sender, "wisselend")  # not "wis": asks, never erases
+    for text in ("2", "3", "1", "1", "1"):  # the intake, by typed numbers
+        messages = bot_servers.send(sender, text)
+    assert open_question_of(messages, assessment).id == "comm_luisteren"
+    messages = bot_servers.send(sender, "wisselend")  # not "wis": an answer, never erasing
     said = " ".join(m.get("text", "") for m in messages)
     assert not any(words in said for words in LEAVING), said
-    assert open_question_of(messages, assessment).id == "beroep"
+    assert open_question_of(messages, assessment).id == "comm_mensen"
 
 
 def test_a_tapped_topic_button_gets_that_answer_also_during_the_check(bot_servers, assessment):

@@ -160,19 +160,32 @@ async def test_button_of_an_old_question_is_not_taken(domain):
 async def test_a_fairly_clear_answer_gets_bedoel_je_with_buttons(domain):
     slots = {"answers": {"toestemming": "nee"}}
     dispatcher = CollectingDispatcher()
-    text = "receptioniste in een hotel"
+    text = "kassa en bediening"
     result = await ValidateAssessmentForm().validate_assessment_answer(
         text, dispatcher, tracker(slots, text), domain
     )
-    assert result == {"assessment_answer": None, "clarifying": "beroep:horeca,receptie"}
+    assert result["assessment_answer"] is None
+    assert result["clarifying"] in {"beroep:horeca,winkel", "beroep:winkel,horeca"}
     (message,) = dispatcher.messages
     assert message["text"].startswith("Bedoel je ")
     titles = [b["title"] for b in message["buttons"]]
-    assert set(titles[:2]) == {"Horeca", "Receptie of balie"} and titles[2] == "Iets anders"
-    # The question is not asked again in full under the "Bedoel je".
+    assert set(titles[:2]) == {"Horeca", "Winkel of verkoop"} and titles[2] == "Iets anders"
+    # The question is not asked again in full under the "Bedoel je", and the offer stays,
+    # so a typed "ja" or "2" on the next turn refers to it.
+    said = {"event": "bot", "text": message["text"], "data": {"buttons": message["buttons"]}}
     ask = CollectingDispatcher()
-    events = await ActionAskAssessmentAnswer().run(ask, tracker({**slots, **result}), domain)
-    assert ask.messages == [] and slot_values(events) == {"clarifying": None}
+    events = await ActionAskAssessmentAnswer().run(
+        ask, tracker({**slots, **result}, events=[said]), domain
+    )
+    assert ask.messages == [] and events == []
+    # After something else (an explanation), the question is asked in full and the offer ends.
+    later = [said, {"event": "bot", "text": "Deze vraag gaat over ...", "data": {}}]
+    ask = CollectingDispatcher()
+    events = await ActionAskAssessmentAnswer().run(
+        ask, tracker({**slots, **result}, events=later), domain
+    )
+    assert ask.messages[0]["text"].startswith("Vraag 1 van 25")
+    assert slot_values(events) == {"clarifying": None}
 
 
 async def test_iets_anders_asks_the_question_again(domain):
@@ -438,3 +451,13 @@ async def test_deleting_data_also_removes_share_codes(domain, assessment):
     assert runtime.store().assessment_for_code(code, "2000-01-01") == "f" * 32
     await ActionDeleteData().run(CollectingDispatcher(), tracker(slots), domain)
     assert runtime.store().assessment_for_code(code, "2000-01-01") is None
+
+
+async def test_topic_buttons_during_the_check_are_not_hidden_by_the_question(domain):
+    """After "Waar gaat je vraag over?" the question is not asked again under it."""
+    offer = {"event": "bot", "text": "Waar gaat je vraag over?",
+             "data": {"buttons": [{"title": "Salaris", "payload": '/faq{"faq_topic": "salaris"}'}]}}  # fmt: skip
+    ask = CollectingDispatcher()
+    slots = {"answers": {"toestemming": "nee"}}
+    assert await ActionAskAssessmentAnswer().run(ask, tracker(slots, events=[offer]), domain) == []
+    assert ask.messages == []

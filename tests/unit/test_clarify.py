@@ -32,17 +32,18 @@ def test_numbers_refer_to_the_buttons_shown(assessment):
     offer = Offer(question.id, ("horeca", "receptie"))
     assert read_reply(question, offer, "2").option.id == "receptie"
     assert read_reply(question, offer, "3").none_of_these
-    assert read_reply(question, offer, "ja") is None  # "ja" to two options: read as an answer
+    assert read_reply(question, offer, "ja").which_one  # "ja" to two options: ask which one
     assert read_reply(question, Offer("talen", ("engels",)), "1") is None  # another question
 
 
 def test_apply_answer_takes_ja_after_bedoel_je(assessment):
     answers = {"toestemming": "nee"}
-    step = apply_answer(assessment, answers, None, "receptioniste in een hotel")
-    assert not step.accepted and [o.id for o in step.clarify] == ["horeca", "receptie"]
-    offer = Offer("beroep", tuple(o.id for o in step.clarify))
-    step = apply_answer(assessment, answers, None, "2", offer)
-    assert step.accepted and step.answers["beroep"] == "receptie"
+    step = apply_answer(assessment, answers, None, "kassa en bediening")
+    offered = [o.id for o in step.clarify]
+    assert not step.accepted and set(offered) == {"horeca", "winkel"}
+    offer = Offer("beroep", tuple(offered))
+    step = apply_answer(assessment, answers, None, str(offered.index("winkel") + 1), offer)
+    assert step.accepted and step.answers["beroep"] == "winkel"
 
 
 def test_clarify_message_offers_the_options_and_something_else(assessment):
@@ -50,3 +51,10 @@ def test_clarify_message_offers_the_options_and_something_else(assessment):
     message = clarify_message(question, (question.option("wel"),))
     assert message.text == "Bedoel je 'Klopt'? Tik op je antwoord."
     assert [b.title for b in message.buttons] == ["Klopt", OTHER_LABEL]
+
+
+def test_ja_to_two_options_asks_again_and_stores_nothing(assessment):
+    answers = {**{"toestemming": "nee"}, **{q.id: q.options[0].id for q in assessment.intake}}
+    offer = Offer("comm_luisteren", ("niet", "helemaal_niet"))
+    step = apply_answer(assessment, answers, None, "ja", offer)
+    assert not step.accepted and [o.id for o in step.clarify] == ["niet", "helemaal_niet"]

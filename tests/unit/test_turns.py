@@ -98,9 +98,12 @@ def test_an_explaining_answer_is_no_question_about_the_work(assessment):
     assert reading.is_answer
 
 
-def test_flow_changes_need_clear_words_not_a_confident_nlu(assessment):
+def test_flow_changes_need_clear_words_or_a_very_sure_nlu_on_a_non_answer(assessment):
     question = assessment.question(SCALE)
-    assert read_turn(question, "ik heb er nu even geen zin in", "pause", 0.99).request != "pause"
+    assert read_turn(question, "wisselend", "pause", 0.99).is_answer
+    assert read_turn(question, "hangt ervan af", "go_back", 0.999).is_answer
+    assert read_turn(question, "qrrp zzt", "pause", 0.9).request is None
+    assert read_turn(question, "qrrp zzt", "pause", 0.99).request == "pause"
     assert read_turn(question, "kun je dat weghalen", "delete_data", 0.99).request != "delete_data"
 
 
@@ -120,6 +123,9 @@ def test_unrelated_text_does_not_show_my_data(assessment):
         ("vorige vraag", "inform", "go_back"),
         ('/inform{"choice": "beroep:winkel"}', "inform", None),
         ("ja", "affirm", None),
+        ("wat verdien je ermee?", "ask_why", "faq"),  # no why-words: the topic model decides
+        ("waarom vraag je dat?", "ask_why", None),
+        ("help ik snap het niet", "help", None),
     ],
 )
 def test_rasa_component_decides_clear_requests_and_questions(text, intent, expected):
