@@ -119,16 +119,19 @@ def guess_level(question: Question, text: str) -> LevelGuess | None:
     return LevelGuess(tuple((str(c), float(p)) for c, p in ranked))
 
 
+@lru_cache(maxsize=64)
 def labelled_texts(question: Question) -> dict[str, str]:
     """Normalised text -> option id, for every label, alias and example of the question."""
     return dict(_training_rows(question)) if has_model(question) else {}
 
 
+@lru_cache(maxsize=64)
 def known_words(question: Question) -> frozenset[str]:
     """Every word the model learned from for this question (to spot unknown words)."""
     return frozenset(word for text, _ in _training_rows(question) for word in text.split())
 
 
+@lru_cache(maxsize=64)
 def _training_rows(question: Question) -> tuple[tuple[str, str], ...]:
     """(text, option id) pairs: labels, aliases and the labelled examples."""
     rows: dict[str, str] = {}

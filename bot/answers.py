@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -121,8 +122,12 @@ class ParsedAnswer:
         return self.outcome is Outcome.MATCHED
 
 
+@lru_cache(maxsize=256)
 def parse_answer(question: Question, text: str) -> ParsedAnswer:
-    """Map ``text`` onto one of ``question``'s options; never guess."""
+    """Map ``text`` onto one of ``question``'s options; never guess.
+
+    Cached: one turn reads the same text twice (answer or request, then the answer).
+    """
     words = normalize(text).split()
     if not words:
         return ParsedAnswer(Outcome.EMPTY)
@@ -170,8 +175,8 @@ def clearly_named_option(question: Question, text: str) -> Option | None:
     if not words or len(words) > MAX_ANSWER_WORDS:
         return None
     inside: dict[str, float] = {o.id: 0.0 for o in question.options}
-    for option, phrase in iter_option_texts(question):
-        inside[option.id] = max(inside[option.id], _phrase_inside(normalize(phrase), words))
+    for option, phrase in _phrases(question):
+        inside[option.id] = max(inside[option.id], _phrase_inside(phrase, words))
     (best_id, best), (_, second) = _ranked(inside)[:2]
     return question.option(best_id) if best >= NAMED and second < NAMED else None
 
@@ -241,7 +246,7 @@ def _by_number(question: Question, words: list[str]) -> ParsedAnswer | None:
 
 def _by_exact_text(question: Question, words: list[str]) -> ParsedAnswer | None:
     typed = " ".join(words)
-    hits = {o.id: o for o, phrase in iter_option_texts(question) if normalize(phrase) == typed}
+    hits = {o.id: o for o, phrase in _phrases(question) if phrase == typed}
     example = labelled_texts(question).get(typed)
     if not hits and example is not None:
         return ParsedAnswer(Outcome.MATCHED, question.option(example), "example")
@@ -276,8 +281,7 @@ def option_scores(question: Question, words: list[str]) -> dict[str, float]:
         for word in option_words:
             document_frequency[word] = document_frequency.get(word, 0) + 1
     scores: dict[str, float] = {o.id: 0.0 for o in question.options}
-    for option, phrase in iter_option_texts(question):
-        normalized = normalize(phrase)
+    for option, normalized in _phrases(question):
         if not normalized:
             continue
         whole = fuzz.ratio(typed, normalized) if len(normalized) >= 4 else 0.0
@@ -340,10 +344,17 @@ def _word_match_scorer(a: str, b: str, **_: object) -> float:
     return _word_match(a, b)
 
 
+@lru_cache(maxsize=64)
+def _phrases(question: Question) -> tuple[tuple[Option, str], ...]:
+    """Every label and alias of the question, normalised once per process."""
+    return tuple((option, normalize(phrase)) for option, phrase in iter_option_texts(question))
+
+
+@lru_cache(maxsize=64)
 def _option_vocabulary(question: Question) -> dict[str, set[str]]:
     vocabulary: dict[str, set[str]] = {o.id: set() for o in question.options}
-    for option, phrase in iter_option_texts(question):
-        vocabulary[option.id].update(content_words(normalize(phrase).split()))
+    for option, phrase in _phrases(question):
+        vocabulary[option.id].update(content_words(phrase.split()))
     return vocabulary
 
 
