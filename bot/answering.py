@@ -77,7 +77,7 @@ def apply_answer(
     if parsed.outcome is Outcome.CLARIFY and parsed.candidates:
         return AnswerStep(dict(answers), accepted=False, clarify=parsed.candidates)
     if not parsed.matched or parsed.option is None:
-        return AnswerStep(dict(answers), accepted=False, messages=(hint_message(question, False),))
+        return AnswerStep(dict(answers), accepted=False, messages=(hint_message(question),))
     confirmation = confirm_typed_message(parsed.option, free_text=parsed.via == "free text")
     return AnswerStep({**answers, question.id: parsed.option.id}, True, (confirmation,))
 

@@ -103,8 +103,6 @@ class Outcome(str, Enum):
     CLARIFY = "clarify"
     UNKNOWN = "unknown"
     EMPTY = "empty"
-    #: Kept for callers that still name it; the parser now clarifies instead.
-    AMBIGUOUS = "ambiguous"
 
 
 @dataclass(frozen=True)

@@ -89,13 +89,9 @@ def is_other_choice(question: Question, payload: str) -> bool:
     return payload == other_choice_payload(question)
 
 
-def hint_message(question: Question, ambiguous: bool) -> str:
-    start = (
-        "Je antwoord past bij meer dan één keuze."
-        if ambiguous
-        else "Sorry, dat antwoord begrijp ik niet."
-    )
-    return f"{start} {question.hint}"
+def hint_message(question: Question) -> str:
+    """When nothing is close: say so and how to answer (fairly close gets "Bedoel je")."""
+    return f"Sorry, dat antwoord begrijp ik niet. {question.hint}"
 
 
 def confirm_typed_message(option: Option, free_text: bool) -> str:

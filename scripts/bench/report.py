@@ -367,7 +367,7 @@ def _profile(ours: dict[str, Any], stock: dict[str, Any] | None) -> list[str]:
         "Second profile: 28 ms per turn in process; p95 at 1 user 1.88x and throughput at 20 "
         "users 0.57x the stock bot's (both targets missed). Fixed then:",
         "",
-        "- Rasa 3.6 ran spaCy, DIET and the ResponseSelector on button payloads and then "
+        "- Rasa 3.6 ran spaCy, DIET and (then) the ResponseSelector on button payloads and then "
         "threw their result away (the last NLU step replaces it with the payload's intent): "
         "8 ms per turn. `install_payload_shortcut` parses payloads with Rasa's own parser "
         "before the pipeline, as Rasa 1 and 2 did; typed text still goes through the pipeline. "
@@ -492,8 +492,8 @@ def render(inputs: Inputs) -> str:
         "without the NLU pipeline (see the profile below), so the targets measure the check "
         "as the web widget runs it. The row *ours, typed answers* is the same check with "
         "every answer typed as the button's text, as on WhatsApp: each turn then runs "
-        "spaCy, DIET, the ResponseSelector and the answer parser. It is not a target; it "
-        "shows what typing costs.",
+        "spaCy, DIET, our request component and the answer parser (and the FAQ topic "
+        "model for questions). It is not a target; it shows what typing costs.",
         "",
         *_levels(inputs.ours.levels, inputs.stock.levels, inputs.ours.typed),
         "",

@@ -44,7 +44,7 @@ def test_why_message_falls_back_to_the_group(assessment):
 
 def test_hint_repeats_the_question_hint(assessment):
     question = assessment.question("comm_luisteren")
-    assert question.hint in hint_message(question, ambiguous=False)
+    assert question.hint in hint_message(question)
 
 
 def test_result_payload_has_the_fixed_keys(assessment):
