@@ -47,9 +47,10 @@ class ActionShowResult(Action):
             )  # fmt: skip
             if saved:
                 code = share_code_for(runtime.store(), person, get_settings().share_code_days)
+        # The result card (the chart on WhatsApp) first, then the words and the advice.
+        dispatcher.utter_message(json_message=result_payload(result, advice.route_ids))
         dispatcher.utter_message(text=result_text(assessment, result))
         dispatcher.utter_message(text=advice_text(content, advice))
         if code is not None:
             dispatcher.utter_message(text=share_code_text(code.code, code.expires_at))
-        dispatcher.utter_message(json_message=result_payload(result, advice.route_ids))
         return [SlotSet(SLOT_STATUS, STATUS_DONE), SlotSet(SLOT_ASSESSMENT_ID, assessment_id)]

@@ -23,6 +23,7 @@ from bot.clarify import Offer
 from bot.flow import is_complete
 from bot.messages import CHOICE_ENTITY, FAQ_TOPIC_ENTITY, clarify_message
 from bot.turns import read_turn
+from bot.unsaved_conversations import said_no
 
 logger = logging.getLogger(__name__)
 
@@ -106,4 +107,9 @@ class ValidateAssessmentForm(FormValidationAction):
                 step.answers,
             )
             slots.update({SLOT_ANSWERS: step.answers, SLOT_ASSESSMENT_ID: assessment_id})
+            if said_no(assessment, {SLOT_ANSWERS: step.answers}) and not said_no(
+                assessment, {SLOT_ANSWERS: before}
+            ):
+                # From now on the conversation is kept in memory only (bot.tracker_store).
+                dispatcher.utter_message(response="utter_not_stored")
         return slots

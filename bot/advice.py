@@ -108,6 +108,13 @@ class Role:
     name: str
     what: str
     rule: Rule
+    #: Set for work the check does not measure (interest in technology, in money
+    #: matters): the role is offered as "ook mogelijk" with this reason, never as a fit.
+    reason: str = ""
+
+    @property
+    def possible_only(self) -> bool:
+        return bool(self.reason)
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,9 @@ class AdviceContent:
     def route(self, route_id: str) -> Route:
         return next(r for r in self.routes if r.id == route_id)
 
+    def role(self, role_id: str) -> Role:
+        return next(r for r in self.roles if r.id == role_id)
+
 
 @dataclass(frozen=True)
 class Advised:
@@ -141,9 +151,12 @@ class Advised:
 @dataclass(frozen=True)
 class Advice:
     routes: tuple[Advised, ...]
+    #: Work that fits the measured scores and answers.
     roles: tuple[Advised, ...]
     related_work: str | None
     practical: tuple[str, ...]
+    #: Work that may also suit the person; the check has no measure for it (Role.reason).
+    possible: tuple[Advised, ...] = ()
 
     @property
     def route_ids(self) -> list[str]:
@@ -157,14 +170,16 @@ def advise(content: AdviceContent, facts: Facts) -> Advice:
         reasons = route.rule.reasons(facts)
         if reasons is not None:
             routes.append(Advised(route.id, route.name, reasons))
-    roles = []
+    roles, possible = [], []
     for role in content.roles:
         reasons = role.rule.reasons(facts)
         if reasons is not None:
-            roles.append(Advised(role.id, role.name, reasons))
+            (possible if role.possible_only else roles).append(Advised(role.id, role.name, reasons))
     work = facts.answers.get("beroep", "")
     notes = tuple(n.text for n in content.practical if n.rule.reasons(facts) is not None)
-    return Advice(tuple(routes), tuple(roles), content.related_work.get(work), notes)
+    return Advice(
+        tuple(routes), tuple(roles), content.related_work.get(work), notes, tuple(possible)
+    )
 
 
 def load_advice(assessment: Assessment, path: Path | str = ADVICE_FILE) -> AdviceContent:
@@ -239,6 +254,7 @@ class _AdviceReader(ContentReader):
             name=self.text(spec, "name", where),
             what=self.text(spec, "what", where),
             rule=self.rule(spec.get("when"), f"{where}.when"),
+            reason=self.text(spec, "possible", where, required=False),
         )
 
     def note(self, raw: Any, where: str) -> Note:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.assessment import CONTENT_DIR, Assessment, Question
+from bot.assessment import CONTENT_DIR, Assessment, Question, iter_option_texts
 from bot.content_reader import ContentError, read_yaml
 from bot.text import normalize
 from bot.text_classifier import train_text_classifier
@@ -135,9 +135,8 @@ def known_words(question: Question) -> frozenset[str]:
 def _training_rows(question: Question) -> tuple[tuple[str, str], ...]:
     """(text, option id) pairs: labels, aliases and the labelled examples."""
     rows: dict[str, str] = {}
-    for option in question.options:
-        for text in (option.label, *option.aliases):
-            rows.setdefault(normalize(text), option.id)
+    for option, text in iter_option_texts(question):
+        rows.setdefault(normalize(text), option.id)
     for levels in _sets_for(question, _examples()):
         for option_id, texts in levels.items():
             if question.option(option_id) is None:

@@ -122,3 +122,11 @@ def previous_answer_removed(
             store.remove_answer(assessment_id, question.id)
     except StoreError:
         logger.exception("results store unavailable while going back")
+
+
+def unfinished_check_removed(store: ResultsStore, assessment_id: str) -> None:
+    """Forget the answers of a check the person starts over ("opnieuw beginnen")."""
+    try:
+        store.delete_assessment(assessment_id)
+    except StoreError:
+        logger.exception("results store unavailable while starting over")

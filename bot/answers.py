@@ -28,7 +28,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from bot.answer_model import LevelGuess, guess_level, known_words, labelled_texts
-from bot.assessment import Option, Question, iter_option_texts
+from bot.assessment import KIND_INTAKE, KIND_SCENARIO, Option, Question, iter_option_texts
 from bot.text import normalize
 
 __all__ = ["Outcome", "ParsedAnswer", "normalize", "parse_answer"]
@@ -73,12 +73,28 @@ NEAR_EXACT = 94.0
 NAMED = 84.0
 LIKELY = 66.0
 CLEAR_LEAD = 8.0
+#: A typed compound ending in an option's word ("woensdagavond", "zaterdagavond").
+COMPOUND = 90.0
 #: Model probabilities for deciding.
 MODEL_SURE = 0.72
 MODEL_LIKELY = 0.30
 #: Questions with their own options learn from fewer examples: their model must be surer.
 OWN_MODEL_SURE = 0.85
 SECOND_WORTH_OFFERING = 0.15
+#: Words that may join the parts of a combined answer ("engels en een beetje frans").
+COMBINATION_WORDS = frozenset(
+    {"en", "of", "allebei", "beide", "allebeide", "zowel", "als", "ook", "plus", "ja", "jaa",
+     "prima", "goed", "leuk", "fijn", "kan", "kun", "ik", "vind", "doe", "wel", "de", "het",
+     "in", "s", "een", "beetje", "wat", "redelijk", "spreek", "praat", "is", "zijn", "mag",
+     "mij", "me", "best", "ok", "oke", "allemaal", "geen", "probleem", "bezwaar"}
+)  # fmt: skip
+#: Words that say the free text names no job or school: "ik zit in de bijstand", "van alles".
+NO_FREE_TEXT = frozenset(
+    {"bijstand", "uitkering", "werkloos", "ww", "wajong", "alles", "niks", "niets", "weet",
+     "idee", "geen", "nooit", "ziek", "ziektewet"}
+)  # fmt: skip
+#: Where one part of an answer ends: a comma, or a word that opens the part chosen instead.
+CLAUSE_BREAK = re.compile(r"[,;.!]+|\s+(?=(?:maar|eerst|gewoon|liever|wel)\b)")
 #: Words that weaken what comes before them: "balen, maar gewoon doorgaan".
 CONTRAST_WORDS = frozenset({"maar", "behalve", "tenzij", "hoewel", "alleen als", "wel maar"})
 INTENSIFIERS = frozenset(
@@ -137,7 +153,13 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
             return result
     if NOT_ANY_OPTION.search(" ".join(words)):
         return ParsedAnswer(Outcome.UNKNOWN, via="none of them")
+    chosen = _chosen_part(question, text)
+    if chosen is not None:
+        return parse_answer(question, chosen)
     words = _preferred_part(words)
+    combined = _by_combination(question, words)
+    if combined is not None:
+        return combined
     scores = option_scores(question, words)
     guess = guess_level(question, " ".join(words))
     decided = _decide_fuzzy(question, words, scores)
@@ -150,12 +172,14 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
             and guess.best[0] == free
             and guess.best[1] >= MODEL_LIKELY
             and max(v for k, v in scores.items() if k != free) < LIKELY
+            and not NO_FREE_TEXT & set(words)
         ):
             return ParsedAnswer(Outcome.MATCHED, question.option(free), "free text")
     if (
         decided.outcome is Outcome.UNKNOWN
         and question.free_text_option
         and any(_looks_like_a_word(w) for w in words)
+        and not NO_FREE_TEXT & set(words)
     ):
         option = question.option(question.free_text_option)
         return ParsedAnswer(Outcome.MATCHED, option, "free text")
@@ -177,6 +201,52 @@ def clearly_named_option(question: Question, text: str) -> Option | None:
         inside[option.id] = max(inside[option.id], _phrase_inside(phrase, words))
     (best_id, best), (_, second) = _ranked(inside)[:2]
     return question.option(best_id) if best >= NAMED and second < NAMED else None
+
+
+def _chosen_part(question: Question, text: str) -> str | None:
+    """ "niet zomaar intypen, eerst controleren": the part that is not ruled out, or None.
+
+    Only for questions with options of their own: in a statement ("ik ben niet snel,
+    maar wel precies") the negated part is as much the answer as the rest.
+    """
+    if question.kind not in {KIND_INTAKE, KIND_SCENARIO}:
+        return None
+    clauses = [normalize(c).split() for c in CLAUSE_BREAK.split(text)]
+    clauses = [c for c in clauses if c]
+    negated = [bool(NEGATIONS & set(c)) for c in clauses]
+    if len(clauses) < 2 or all(negated) or not any(negated):
+        return None
+    kept = [w for clause, no in zip(clauses, negated, strict=True) if not no for w in clause]
+    return " ".join(kept) if content_words(kept) else None
+
+
+def _by_combination(question: Question, words: list[str]) -> ParsedAnswer | None:
+    """An answer naming every part of a combined option: "bellen en chatten allebei prima".
+
+    Only when nothing else is said: "weekenden ja, avonden nee" or "schrijven, bellen
+    vind ik eng" name both parts but pick one.
+    """
+    said = set(" ".join(words).replace("geen probleem", "").replace("geen bezwaar", "").split())
+    if said & (NEGATIONS | {"nee", "alleen", "liever"}):
+        return None  # "weekend wel, avond niet", "alleen engels"
+    for option in question.options:
+        if not option.combines:
+            continue
+        parts = [(o.id, phrase) for o, phrase in _phrases(question) if o.id in option.combines]
+        named = {part_id: 0.0 for part_id in option.combines}
+        for part_id, phrase in parts:
+            named[part_id] = max(named[part_id], _phrase_inside(phrase, words))
+        if min(named.values()) < NAMED:
+            continue
+        part_words = {w for _, phrase in parts for w in phrase.split()}
+        rest = [
+            w
+            for w in words
+            if w not in COMBINATION_WORDS and not any(_word_match(w, p) for p in part_words)
+        ]
+        if not rest:
+            return ParsedAnswer(Outcome.MATCHED, option, "combination")
+    return None
 
 
 def _combine(question: Question, fuzzy: ParsedAnswer, model: ParsedAnswer) -> ParsedAnswer:
@@ -263,6 +333,9 @@ def _word_match(typed_word: str, vocabulary_word: str) -> float:
     """0-100: equal, or the same word with a typo (only for words long enough to tell)."""
     if typed_word == vocabulary_word:
         return 100.0
+    compound = len(vocabulary_word) >= 5 and len(typed_word) >= len(vocabulary_word) + 3
+    if compound and typed_word.endswith(vocabulary_word):
+        return COMPOUND  # "woensdagavond" names "avond": Dutch writes compounds as one word
     if min(len(typed_word), len(vocabulary_word)) < 5:
         return 0.0
     score = fuzz.ratio(typed_word, vocabulary_word)

@@ -8,6 +8,7 @@ content would quietly change people's scores.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,11 @@ GROUP_IDS: tuple[str, ...] = (
     "administratief",
 )
 
+#: The most a short label may hold: a WhatsApp reply button's title (list rows take 24).
+SHORT_LABEL_MAX = 20
+#: Short labels that say nothing when read back in a chat ("Antwoord 2", "Optie 3").
+_PLACEHOLDER = re.compile(r"(antwoord|optie|keuze|knop)\s*\d+", re.IGNORECASE)
+
 KIND_CONSENT = "consent"
 KIND_INTAKE = "intake"
 KIND_SCALE = "scale"
@@ -46,6 +52,12 @@ class Option:
     points: int | None = None
     aliases: tuple[str, ...] = ()
     related: bool | None = None
+    #: Other options of the question this one stands for together ("Ja, avond en weekend"
+    #: combines avond and weekend): an answer naming all of them picks this option.
+    combines: tuple[str, ...] = ()
+    #: A label of its own for small buttons and chat history (WhatsApp reply buttons take
+    #: 20 characters, list rows 24): "Laat hem uitpraten", never "Antwoord 2".
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,6 +205,15 @@ class _Reader(ContentReader):
             raise self.fail(f"{where}.options", f"option ids must be unique, got {ids}")
         if len(options) < 2:
             raise self.fail(f"{where}.options", "needs at least two options")
+        shorts = [o.short.lower() for o in options]
+        if len(set(shorts)) != len(shorts):
+            raise self.fail(f"{where}.options", f"short labels must differ, got {shorts}")
+        for i, option in enumerate(options):
+            unknown = [c for c in option.combines if c not in ids or c == option.id]
+            if unknown or len(option.combines) == 1:
+                raise self.fail(
+                    f"{where}.options[{i}].combines", f"needs two or more other option ids of {ids}"
+                )
         return options
 
     def option(self, raw: Any, where: str, scored: bool) -> Option:
@@ -209,12 +230,23 @@ class _Reader(ContentReader):
         related = spec.get("related")
         if related is not None and not isinstance(related, bool):
             raise self.fail(f"{where}.related", "must be true or false")
+        combines = spec.get("combines", [])
+        if not isinstance(combines, list) or not all(isinstance(c, str) for c in combines):
+            raise self.fail(f"{where}.combines", "must be a list of option ids")
+        short = self.text(spec, "short", where)
+        if len(short) > SHORT_LABEL_MAX or _PLACEHOLDER.fullmatch(short):
+            raise self.fail(
+                f"{where}.short",
+                f"must be a label of its own, at most {SHORT_LABEL_MAX} characters: {short!r}",
+            )
         return Option(
             id=option_id,
             label=self.text(spec, "label", where),
             points=points if scored else None,
             aliases=tuple(a.strip().lower() for a in aliases if a.strip()),
             related=related,
+            combines=tuple(combines),
+            short=short,
         )
 
     def question(
@@ -289,8 +321,13 @@ class _Reader(ContentReader):
 
 
 def iter_option_texts(question: Question) -> Iterator[tuple[Option, str]]:
-    """Every text (label and aliases) that names an option, for the parser."""
+    """Every text (label, short label, aliases) that names an option, for the parser.
+
+    The short label is what a WhatsApp button shows, so people type it too.
+    """
     for option in question.options:
         yield option, option.label.lower()
+        if option.short and option.short.lower() != option.label.lower():
+            yield option, option.short.lower()
         for alias in option.aliases:
             yield option, alias

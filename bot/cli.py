@@ -21,6 +21,7 @@ Examples:
   python -m bot results --sender 3f2a9c --json
   python -m bot delete --sender 3f2a9c
   python -m bot check-content
+  python -m bot sources --write
   python -m bot nlp build
   python -m bot adviser add jdevries
   python -m bot demo seed
@@ -120,6 +121,11 @@ def purge(older_than: str | None, daily: bool) -> None:
     "check-content",
     help="""Validate a questions file and print a summary.
 
+With the default questions file it also checks the advice, the answers about
+the work and every text the bot can send: sentences of at most 20 words,
+jargon explained where it is first used, a Flesch-Douma reading score, a year
+beside every figure, and docs/sources.md (see docs/content.md).
+
 \b
 Example:
   python -m bot check-content bot/content/questions.yml
@@ -127,23 +133,71 @@ Example:
 )
 @click.argument("path", required=False, type=click.Path(path_type=Path), default=QUESTIONS_FILE)
 def check_content(path: Path) -> None:
+    problems: list[str] = []
     try:
         assessment = load_assessment(path)
         if path == QUESTIONS_FILE:
             from bot.advice import load_advice
             from bot.answer_model import check_examples
+            from bot.content_checks import bot_texts, load_jargon, overall_score, text_problems
             from bot.facts import load_facts
+            from bot.sources_table import claims, sources_problems
 
-            load_advice(assessment)
-            load_facts()
+            content = load_advice(assessment)
+            topics = load_facts()
             check_examples(assessment)
+            texts = bot_texts(assessment, content, topics)
+            problems = text_problems(texts, load_jargon())
+            problems += sources_problems(claims(assessment, content, topics))
     except ContentError as exc:
         click.echo(f"Content error: {exc}", err=True)
+        sys.exit(1)
+    if problems:
+        for problem in problems:
+            click.echo(f"Content error: {problem}", err=True)
+        click.echo(f"{len(problems)} problem(s); see docs/content.md.", err=True)
         sys.exit(1)
     click.echo(
         f"{path}: OK - {len(assessment.intake)} intake questions, "
         f"{len(assessment.scored_questions)} scored questions in {len(assessment.groups)} groups."
     )
+    if path == QUESTIONS_FILE:
+        click.echo(
+            f"{len(texts)} texts: plain language OK, Flesch-Douma {overall_score(texts):.0f} "
+            "overall; docs/sources.md OK."
+        )
+
+
+@cli.command(
+    help="""Check or update docs/sources.md, the table of every factual claim.
+
+Without --write it lists what is out of date. With --write it quotes every
+claim as the content says it now, keeps the sources by id and adds new claims
+with source TODO (check-content fails until you fill them in).
+
+\b
+Examples:
+  python -m bot sources
+  python -m bot sources --write
+""",
+)
+@click.option("--write", is_flag=True, help="Rewrite the table in docs/sources.md.")
+def sources(write: bool) -> None:
+    from bot.advice import load_advice
+    from bot.facts import load_facts
+    from bot.sources_table import SOURCES_FILE, claims, sources_problems, updated_document
+
+    assessment = load_assessment()
+    found = claims(assessment, load_advice(assessment), load_facts())
+    if write:
+        old = SOURCES_FILE.read_text("utf-8") if SOURCES_FILE.exists() else "# Sources\n"
+        SOURCES_FILE.write_text(updated_document(old, found), encoding="utf-8")
+        click.echo(f"Wrote {len(found)} claims to {SOURCES_FILE}.")
+    problems = sources_problems(found)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems and not write:
+        sys.exit(1)
 
 
 @cli.command(

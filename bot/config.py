@@ -6,10 +6,13 @@ Defaults suit a laptop: files under ``var/`` in the project folder, servers on
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: What the bot promises users (intro text, FAQ); KC_RETENTION_DAYS may only shorten it.
 DEFAULT_RETENTION_DAYS = 90
@@ -34,6 +37,8 @@ class Settings:
     tracker_db: Path = Path("var/tracker.db")
     #: Where users reach the web pages (the privacy statement is linked from the chat).
     public_web_url: str = "http://127.0.0.1:8000"
+    #: Reverse proxies whose X-Forwarded-For header names the real client (KC_TRUSTED_PROXIES).
+    trusted_proxies: tuple[Network, ...] = ()
 
     @property
     def privacy_url(self) -> str:
@@ -56,6 +61,7 @@ class Settings:
             demo=env.get("KC_DEMO", "") == "1",
             tracker_db=Path(env.get("KC_TRACKER_DB", var_dir / "tracker.db")),
             public_web_url=_web_url(env.get("KC_PUBLIC_WEB_URL", "http://127.0.0.1:8000")),
+            trusted_proxies=_networks(env.get("KC_TRUSTED_PROXIES", "")),
         )
 
 
@@ -70,6 +76,18 @@ def _web_url(value: str) -> str:
     if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
         raise ConfigError(f"KC_PUBLIC_WEB_URL must be an http(s) address, got {value!r}")
     return value
+
+
+def _networks(value: str) -> tuple[Network, ...]:
+    """ "127.0.0.1, 10.0.0.0/8" -> networks; addresses, CIDR ranges, commas or spaces."""
+    try:
+        return tuple(
+            ipaddress.ip_network(part, strict=False) for part in value.replace(",", " ").split()
+        )
+    except ValueError as exc:
+        raise ConfigError(
+            f"KC_TRUSTED_PROXIES must list IP addresses or ranges like 10.0.0.0/8, got {value!r}"
+        ) from exc
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,8 @@ from bot.flow import duration_minutes
 FACTS_FILE = CONTENT_DIR / "facts.yml"
 #: A figure needs a source with a year in brackets, e.g. "(UWV, 2017)".
 SOURCE_WITH_YEAR = re.compile(r"\([^()]*\b(?:19|20)\d\d[^()]*\)")
-MAX_SENTENCES = 3
+#: An answer is short: a dated figure and where to check today may take a fourth sentence.
+MAX_SENTENCES = 4
 MAX_TITLE = 20
 
 

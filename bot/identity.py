@@ -14,6 +14,8 @@ import os
 import secrets
 from pathlib import Path
 
+from bot.private_files import FILE_MODE, private_dir, tighten_file
+
 KEY_BYTES = 32
 
 
@@ -29,14 +31,16 @@ def load_or_create_key(key: str | None, key_file: Path) -> bytes:
         return key.encode("utf-8")
     try:
         text = key_file.read_text(encoding="ascii").strip()
+        tighten_file(key_file)  # a key file from an older version may be readable by others
     except FileNotFoundError:
-        key_file.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(key_file.parent)
         text = secrets.token_hex(KEY_BYTES)
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         except FileExistsError:  # another process created it just now
             text = key_file.read_text(encoding="ascii").strip()
         else:
+            os.fchmod(fd, FILE_MODE)  # whatever the umask
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(text + "\n")
     if len(text) < 32:

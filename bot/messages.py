@@ -29,6 +29,8 @@ RESULT_TYPE = "assessment_result"
 class Button:
     title: str
     payload: str
+    #: The option's short label (at most 20 characters) for channels with small buttons.
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,10 @@ class BotMessage:
     buttons: tuple[Button, ...] = field(default_factory=tuple)
 
     def as_buttons(self) -> list[dict[str, str]]:
-        return [{"title": b.title, "payload": b.payload} for b in self.buttons]
+        return [
+            {"title": b.title, "payload": b.payload, **({"short": b.short} if b.short else {})}
+            for b in self.buttons
+        ]
 
 
 def choice_value(question: Question, option: Option) -> str:
@@ -65,14 +70,14 @@ def question_message(assessment: Assessment, question: Question) -> BotMessage:
     lines.append(question.text)
     if question.prompt:
         lines.append(question.prompt)
-    buttons = tuple(Button(o.label, choice_payload(question, o)) for o in question.options)
+    buttons = tuple(Button(o.label, choice_payload(question, o), o.short) for o in question.options)
     return BotMessage("\n".join(lines), buttons)
 
 
 def clarify_message(question: Question, options: tuple[Option, ...]) -> BotMessage:
     """ "Bedoel je ...?" with the one or two likely options and "Iets anders" as buttons."""
     named = " of ".join(f"'{o.label}'" for o in options)
-    buttons = tuple(Button(o.label, choice_payload(question, o)) for o in options)
+    buttons = tuple(Button(o.label, choice_payload(question, o), o.short) for o in options)
     return BotMessage(
         f"Bedoel je {named}? Tik op je antwoord.",
         (*buttons, Button(OTHER_LABEL, other_choice_payload(question))),
@@ -105,7 +110,7 @@ def why_message(assessment: Assessment, question: Question) -> str:
         return question.why
     if question.group_id:
         group = assessment.group(question.group_id)
-        return f"Deze vraag hoort bij '{group.name}'. {group.why}"
+        return f"Deze vraag gaat over {group.short}. {group.why}"
     return "Met deze vraag leer ik je beter kennen, zodat het advies bij je past."
 
 
@@ -119,7 +124,9 @@ def result_text(assessment: Assessment, result: Result) -> str:
     ]
     for group in assessment.groups:
         score = result.scores[group.id]
-        lines.append(f"- {group.name}: {score} ({result.group_band(group.id).group_words})")
+        word = result.group_band(group.id).group_words
+        # Plain words first, the report's name for the group in brackets (B1: docs/content.md).
+        lines.append(f"- {_capitalised(group.short)} ({group.name.lower()}): {score} ({word})")
     lines += ["", "Hier ben je sterk in:"]
     lines += [f"- {names[g].short}" for g in result.strengths]
     lines.append(names[result.strengths[0]].strength)
@@ -130,6 +137,17 @@ def result_text(assessment: Assessment, result: Result) -> str:
 
 
 TOP_ROUTES = 3
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sentences(reasons: tuple[str, ...]) -> str:
+    """Reasons as short sentences: "je totaalscore is 80. Je antwoord bij ..."."""
+    return " ".join(
+        (reason if i == 0 else _capitalised(reason)) + "." for i, reason in enumerate(reasons)
+    )
 
 
 def first_sentence(text: str) -> str:
@@ -153,7 +171,10 @@ def advice_text(content: AdviceContent, advice: Advice) -> str:
             "Een adviseur van UWV denkt graag met je mee."
         )
     if advice.roles:
-        lines += ["", "Werk dat bij je past: " + ", ".join(r.name for r in advice.roles) + "."]
+        lines += ["", "Werk dat bij je past:", *(f"- {r.name}" for r in advice.roles)]
+    if advice.possible:
+        lines += ["", "Ook mogelijk:"]
+        lines += [f"- {r.name}. {content.role(r.id).reason}" for r in advice.possible]
     if advice.practical:
         lines += ["", *advice.practical]
     more = " Typ 'meer advies' voor alle adviezen." if len(advice.routes) > TOP_ROUTES else ""
@@ -165,8 +186,10 @@ def advice_reasons_text(content: AdviceContent, advice: Advice) -> str:
     """Per advised route and role: which answers and scores led to it."""
     lines = ["Waarom dit advies? Het volgt uit je antwoorden:"]
     for item in (*advice.routes, *advice.roles):
-        because = " en ".join(item.reasons) if item.reasons else "dit past bij iedereen die begint"
-        lines.append(f"- {item.name}: {because}.")
+        because = _sentences(item.reasons) if item.reasons else "dit past bij iedereen die begint."
+        lines.append(f"- {item.name}: {because}")
+    for item in advice.possible:
+        lines.append(f"- {item.name}: {_sentences(item.reasons)} {content.role(item.id).reason}")
     lines += ["", content.adviser]
     return "\n".join(lines)
 
@@ -181,6 +204,17 @@ def advice_full_text(content: AdviceContent, advice: Advice) -> str:
         lines.append(f"Bron: {route.source}.{link}")
     if not advice.routes:
         lines.append("Ik heb nu geen opleiding die precies past.")
+    for title, roles in (
+        ("Werk dat bij je past:", advice.roles),
+        ("Ook mogelijk:", advice.possible),
+    ):
+        if roles:
+            lines += ["", title]
+            for item in roles:
+                role = content.role(item.id)
+                lines.append(
+                    " ".join(part for part in (f"- {role.name}:", role.what, role.reason) if part)
+                )
     lines += ["", content.adviser]
     return "\n".join(lines)
 

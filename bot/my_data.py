@@ -1,8 +1,9 @@
 """ "Wat weet je van mij?": what is stored about a person, readable and as JSON.
 
 The export holds the stored checks (answers with the question text), share
-codes, the number of WhatsApp message ids, and this conversation's messages
-as Rasa keeps them. The text version says the same in short B1 Dutch.
+codes, when an adviser opened the report (and with which account), the number
+of WhatsApp message ids, and this conversation's messages as Rasa keeps them.
+The text version says the same in short B1 Dutch.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ def build_export(
             {"code": display_code(c["code"]), "works_until": c["expires_at"]}
             for c in stored["share_codes"]
         ],
+        "adviser_views": [
+            {"viewed_at": v["viewed_at"], "adviser": v["adviser"]}
+            for v in stored.get("report_views", [])
+        ],
         "whatsapp_message_ids": stored["channel_message_ids"],
         "conversation": conversation_messages(events),
         "not_stored": "Geen naam, geen telefoonnummer, geen e-mailadres.",
@@ -96,6 +101,10 @@ def export_text(export: Mapping[str, Any], privacy_url: str | None = None) -> st
     for code in export["share_codes"]:
         until = dutch_date(datetime.fromisoformat(code["works_until"]))
         lines.append(f"- Deelcode {code['code']}, werkt tot {until}.")
+    for day in dict.fromkeys(
+        dutch_date(datetime.fromisoformat(v["viewed_at"])) for v in export.get("adviser_views", [])
+    ):
+        lines.append(f"- Een adviseur heeft je uitslag bekeken op {day}.")
     lines.append(f"- Dit gesprek: {len(export['conversation'])} berichten.")
     lines.append("Ik bewaar geen naam en geen telefoonnummer.")
     lines.append("Wil je alles wissen? Typ dan: verwijder mijn gegevens.")

@@ -22,7 +22,13 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.faq_topics import rank_topics
-from bot.requests import QUESTION, explicit_request, looks_like_question
+from bot.requests import (
+    MY_DATA,
+    QUESTION,
+    explicit_request,
+    looks_like_question,
+    mentions_personal_data,
+)
 
 #: Intents a question is never meant as: such a question goes to the FAQ.
 NOT_A_QUESTION = frozenset({"inform", "affirm", "deny", "goodbye", "nlu_fallback"})
@@ -32,6 +38,7 @@ NOT_A_QUESTION = frozenset({"inform", "affirm", "deny", "goodbye", "nlu_fallback
 OFTEN_MISTAKEN = frozenset(
     {"ask_why", "help", "pause", "go_back", "delete_data", "ask_advice_why", "more_advice"}
 )  # fmt: skip
+OUT_OF_SCOPE = "out_of_scope"
 #: How sure the topic model must be to overrule such an intent.
 TOPIC_SURE = 0.5
 
@@ -43,6 +50,9 @@ def decided_intent(text: str, intent: str | None) -> str | None:
     explicit = explicit_request(text)
     if explicit is not None:
         return explicit if explicit != intent else None
+    if intent == MY_DATA and not mentions_personal_data(text):
+        # "mijn kat heet Pip, wat vind je daarvan?" is no request for one's data
+        return QUESTION if looks_like_question(text) else OUT_OF_SCOPE
     if not looks_like_question(text):
         return None
     if intent in NOT_A_QUESTION:

@@ -10,9 +10,11 @@ from functools import lru_cache
 
 from bot.advice import AdviceContent, load_advice
 from bot.assessment import Assessment, load_assessment
+from bot.channel_ids import message_id_key
 from bot.config import get_settings
 from bot.facts import Topic, load_facts
 from bot.identity import load_or_create_key, pseudonym
+from bot.private_files import tighten_dir
 from bot.store import ResultsStore
 
 
@@ -33,12 +35,14 @@ def faq_topics() -> tuple[Topic, ...]:
 
 @lru_cache(maxsize=1)
 def store() -> ResultsStore:
-    return ResultsStore(get_settings().results_db)
+    tighten_dir(get_settings().var_dir)
+    return ResultsStore(get_settings().results_db, message_id_key=message_id_key(_identity_key()))
 
 
 @lru_cache(maxsize=1)
 def _identity_key() -> bytes:
     settings = get_settings()
+    tighten_dir(settings.var_dir)
     return load_or_create_key(settings.identity_key, settings.identity_key_file)
 
 

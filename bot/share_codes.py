@@ -3,7 +3,8 @@
 A code is 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L),
 shown as two groups of four (``K7QM-4TZD``) so it is easy to read aloud and
 type on a phone. 31^8 is about 8.5 * 10^11 codes; the adviser dashboard also
-slows down repeated wrong codes, so guessing one is not realistic.
+allows only 10 wrong codes an hour per adviser and per address
+(``bot.adviser.code_limit``), so guessing one is not realistic.
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ from typing import Any
 
 import sqlite_utils
 
+from bot import channel_ids, sqlite_hygiene
 from bot.clock import Clock, system_clock
+from bot.private_files import private_database, private_file
 
 BUSY_TIMEOUT_SECONDS = 10.0
 SCHEMA_VERSION = 2
@@ -69,6 +71,7 @@ class StoredResult:
 @contextmanager
 def _schema_lock(path: Path) -> Iterator[None]:
     """An exclusive lock between processes while a database file is set up."""
+    private_file(Path(f"{path}.lock"))
     with open(f"{path}.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -85,9 +88,16 @@ def iso(moment: datetime) -> str:
 class ResultsStore:
     """Assessments and answers, keyed by assessment id and person pseudonym."""
 
-    def __init__(self, path: Path | str, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        clock: Clock = system_clock,
+        message_id_key: bytes | None = None,
+    ) -> None:
         self.path = Path(path)
         self.clock = clock
+        #: Channel message ids are stored as HMAC(key, id) (``bot.channel_ids``).
+        self._message_id_key = message_id_key
         self._lock = threading.Lock()
         self._db: sqlite_utils.Database | None = None
 
@@ -105,18 +115,23 @@ class ResultsStore:
     @property
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_database(self.path)  # folder 0700, file and WAL/SHM 0600
             conn = sqlite3.connect(
                 str(self.path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
             )
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA foreign_keys=ON")
+            sqlite_hygiene.secure_delete(conn)
             db = sqlite_utils.Database(conn)
             # The action server, the web app and the retention job may open a new
             # file at the same moment: one process at a time sets it up.
             with _schema_lock(self.path):
                 conn.execute("PRAGMA journal_mode=WAL")
                 self._ensure_schema(db)
+                if self._message_id_key is not None and channel_ids.hash_stored_ids(
+                    db, self._message_digest
+                ):
+                    sqlite_hygiene.scrub(conn)  # no clear ids left in free pages or the WAL
             self._db = db
         return self._db
 
@@ -189,6 +204,22 @@ class ResultsStore:
                 not_null={"username", "csrf_token", "created_at", "expires_at"},
                 foreign_keys=[("username", "advisers", "username")],
             )
+        if "report_views" not in db.table_names():
+            # Which adviser account opened whose report when (shown to the job seeker).
+            db["report_views"].create(
+                {"id": int, "assessment_id": str, "person": str, "adviser": str,
+                 "code": str, "viewed_at": str},
+                pk="id",
+                not_null={"assessment_id", "person", "adviser", "viewed_at"},
+            )  # fmt: skip
+            db["report_views"].create_index(["person"], if_not_exists=True)
+            db["report_views"].create_index(["adviser", "viewed_at"], if_not_exists=True)
+        if "code_attempts" not in db.table_names():
+            # Wrong share codes per adviser and per client address (bot/adviser/code_limit.py).
+            db["code_attempts"].create(
+                {"kind": str, "key": str, "at": str}, not_null={"kind", "key", "at"}
+            )
+            db["code_attempts"].create_index(["kind", "key", "at"], if_not_exists=True)
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -383,8 +414,10 @@ class ResultsStore:
         """Forget one assessment, e.g. when consent is withdrawn during the check."""
         with self._writing() as db:
             db["share_codes"].delete_where("assessment_id = ?", [assessment_id])
+            db["report_views"].delete_where("assessment_id = ?", [assessment_id])
             db["answers"].delete_where("assessment_id = ?", [assessment_id])
             db["assessments"].delete_where("id = ?", [assessment_id])
+        self.scrub(vacuum=False)
 
     def delete_person(self, person: str) -> int:
         """Delete every assessment and answer of a person; returns assessments deleted."""
@@ -394,24 +427,39 @@ class ResultsStore:
             ]
             db["share_codes"].delete_where("person = ?", [person])
             db["channel_messages"].delete_where("person = ?", [person])
+            db["report_views"].delete_where("person = ?", [person])
             for assessment_id in ids:
                 db["answers"].delete_where("assessment_id = ?", [assessment_id])
             db["assessments"].delete_where("person = ?", [person])
+        self.scrub()  # erasure: nothing of the person left in the file's bytes
         return len(ids)
 
     def first_delivery(self, message_id: str, person: str | None = None) -> bool:
         """Remember a channel's message id; False when it was seen before (a redelivery).
 
         The person's pseudonym is kept with it, so erasing a person also
-        erases their message ids.
+        erases their message ids. The id itself is stored as a keyed hash.
         """
+        stored_id = self._message_digest(message_id)
         with self._writing() as db:
-            before = db["channel_messages"].count_where("id = ?", [message_id])
+            before = db["channel_messages"].count_where("id = ?", [stored_id])
             if not before:
                 db["channel_messages"].insert(
-                    {"id": message_id, "seen_at": self.now(), "person": person}
+                    {"id": stored_id, "seen_at": self.now(), "person": person}
                 )
         return not before
+
+    def _message_digest(self, message_id: str) -> str:
+        if self._message_id_key is None:
+            raise StoreError("no key for channel message ids: pass message_id_key")
+        return channel_ids.message_id_digest(message_id, self._message_id_key)
+
+    def scrub(self, vacuum: bool = True) -> bool:
+        """After deleting personal data: VACUUM (if asked) and truncate the WAL (best effort)."""
+        with self._lock:
+            if self._db is None:
+                return True
+            return sqlite_hygiene.scrub(self._db.conn, vacuum=vacuum)
 
     def purge_before(self, cutoff: str) -> dict[str, int]:
         """Delete checks started, and message ids seen, before ``cutoff`` (retention)."""
@@ -422,12 +470,16 @@ class ResultsStore:
             ]
             for assessment_id in old:
                 db["share_codes"].delete_where("assessment_id = ?", [assessment_id])
+                db["report_views"].delete_where("assessment_id = ?", [assessment_id])
                 db["answers"].delete_where("assessment_id = ?", [assessment_id])
             db["assessments"].delete_where("started_at < ?", [cutoff])
             messages = db["channel_messages"].count_where("seen_at < ?", [cutoff])
             db["channel_messages"].delete_where("seen_at < ?", [cutoff])
             db["share_codes"].delete_where("expires_at < ?", [cutoff])
             db["adviser_sessions"].delete_where("expires_at < ?", [cutoff])
+            db["report_views"].delete_where("viewed_at < ?", [cutoff])
+            db["code_attempts"].delete_where("at < ?", [cutoff])
+        self.scrub()  # retention: deleted rows leave no bytes behind (once a day)
         return {"checks": len(old), "message_ids": messages}
 
     def stored_about(self, person: str) -> dict[str, Any]:
@@ -446,10 +498,16 @@ class ResultsStore:
                 )
             )
             messages = db["channel_messages"].count_where("person = ?", [person])
+            views = list(
+                db["report_views"].rows_where(
+                    "person = ?", [person], select="adviser, viewed_at", order_by="viewed_at, id"
+                )
+            )
         return {
             "checks": [r.as_json() for r in (self.result(i) for i in ids) if r is not None],
             "share_codes": codes,
             "channel_message_ids": messages,
+            "report_views": views,
         }
 
     def close(self) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from bot import sqlite_hygiene
+
 BUSY_TIMEOUT_SECONDS = 10.0
 
 
@@ -17,6 +19,7 @@ def _connect(db_path: Path) -> sqlite3.Connection | None:
     if not db_path.exists():
         return None
     conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_SECONDS)
+    sqlite_hygiene.secure_delete(conn)
     has_events = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'"
     ).fetchone()[0]
@@ -33,6 +36,8 @@ def delete_sender(db_path: Path, sender_id: str) -> int:
         return 0
     with conn:
         deleted = conn.execute("DELETE FROM events WHERE sender_id = ?", [sender_id]).rowcount
+    if deleted:
+        sqlite_hygiene.scrub(conn)  # erasure: VACUUM and an emptied WAL
     conn.close()
     return deleted
 
@@ -51,6 +56,8 @@ def delete_before(db_path: Path, timestamp: float) -> int:
             " SELECT sender_id FROM events GROUP BY sender_id HAVING max(timestamp) < ?)",
             [timestamp],
         ).rowcount
+    if deleted:
+        sqlite_hygiene.scrub(conn)  # retention: VACUUM and an emptied WAL
     conn.close()
     return deleted
 

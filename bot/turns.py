@@ -19,9 +19,12 @@ from bot.answers import Outcome, ParsedAnswer, parse_answer
 from bot.assessment import Question
 from bot.requests import (
     FLOW_REQUESTS,
+    MY_DATA,
     QUESTION,
+    asks_in_general,
     explicit_request,
     looks_like_question,
+    mentions_personal_data,
     starts_like_question,
     starts_with_question_word,
 )
@@ -69,10 +72,14 @@ def read_turn(
     explicit = explicit_request(text)
     if explicit is not None:
         return TurnReading(parsed, explicit)
+    if intent == MY_DATA and not mentions_personal_data(text):
+        intent = QUESTION  # "mijn kat heet Pip, wat vind je daarvan?" asks for no data
     plausible = parsed.outcome in {Outcome.MATCHED, Outcome.CLARIFY}
     if starts_with_question_word(text):
         return TurnReading(parsed, _question_intent(intent))
     if looks_like_question(text) and not plausible:
+        return TurnReading(parsed, _question_intent(intent))
+    if asks_in_general(text) and not parsed.matched:
         return TurnReading(parsed, _question_intent(intent))
     if starts_like_question(text) and (
         "?" in text

@@ -2,6 +2,8 @@
 # `make demo`: a fresh demo database with example results, then everything runs
 # on it. The real database in var/ is never touched.
 set -euo pipefail
+# Databases, the key and the logs are for the owner only (docs/privacy.md).
+umask 077
 
 VENV="${VENV:-.venv}"
 export KC_DEMO=1

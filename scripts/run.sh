@@ -3,6 +3,8 @@
 # Called by `make run` after install and training. Ports and hosts come from
 # ACTION_PORT (5055), RASA_PORT (5005), RASA_HOST (127.0.0.1).
 set -euo pipefail
+# Databases, the key and the logs are for the owner only (docs/privacy.md).
+umask 077
 
 VENV="${VENV:-.venv}"
 ACTION_PORT="${ACTION_PORT:-5055}"
@@ -11,6 +13,8 @@ RASA_HOST="${RASA_HOST:-127.0.0.1}"
 MODEL="${MODEL:-models/klantcontact.tar.gz}"
 LOG_DIR="${KC_VAR_DIR:-var}/log"
 mkdir -p "$LOG_DIR"
+chmod 700 "${KC_VAR_DIR:-var}" "$LOG_DIR"
+chmod 600 "$LOG_DIR"/*.log 2>/dev/null || true
 
 "$VENV/bin/python" -m bot nlp status || exit 1
 ENDPOINTS=$("$VENV/bin/python" -m bot endpoints --out "${KC_VAR_DIR:-var}/endpoints.runtime.yml")

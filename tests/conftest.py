@@ -15,6 +15,8 @@ from bot.store import ResultsStore
 ROOT = Path(__file__).resolve().parents[1]
 #: The moment every test clock starts at; tests never read the real clock.
 TEST_EPOCH = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+#: The key for channel message ids in test stores (bot.channel_ids); never a real key.
+TEST_MESSAGE_ID_KEY = b"test-message-id-key-" + b"0" * 12
 #: `make unit-future` sets this to run every unit test with the real clock shifted.
 TIME_SHIFT_VARIABLE = "KC_TEST_TIME_SHIFT_DAYS"
 
@@ -67,7 +69,7 @@ def assessment() -> Assessment:
 @pytest.fixture
 def fresh_store(tmp_path: Path, clock: SettableClock) -> Iterator[ResultsStore]:
     """A results store on a new SQLite file, on the test's clock."""
-    store = ResultsStore(tmp_path / "results.db", clock)
+    store = ResultsStore(tmp_path / "results.db", clock, message_id_key=TEST_MESSAGE_ID_KEY)
     yield store
     store.close()
 

@@ -5,6 +5,14 @@ people is suppressed (``None``; shown as "<5"); where a total is shown, a
 second cell is hidden when one hidden cell could be worked out from it. The
 score spread of a group is only shown when at least 5 people completed the
 check, so no one can be recognised in a small group.
+
+Only whole weeks count (ISO weeks, Monday to Sunday, in UTC): nothing from
+the current week shows until the week is over, so comparing the overview
+before and after one known person's check shows nothing. For the same reason
+the score spread, points to develop and advice take in the completed checks
+of a week only once at least 5 people completed a check in that week, or in
+that week together with the weeks before it that were not yet taken in; any
+difference between two overviews is then a group of at least 5 people.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from statistics import quantiles
 from typing import Any
 
@@ -24,7 +32,7 @@ from bot.assessment import Assessment
 from bot.clock import system_clock
 from bot.flow import open_question
 from bot.scoring import BANDS, band_for, ranked_groups
-from bot.store import ResultsStore
+from bot.store import ResultsStore, iso
 
 MIN_GROUP = 5
 #: A check without an answer for this long counts as stopped (not just paused).
@@ -69,6 +77,35 @@ def iso_week(timestamp: str) -> str:
     return f"{year}-W{week:02d}"
 
 
+def week_start(moment: datetime) -> datetime:
+    """Monday 00:00 UTC of the ISO week ``moment`` is in."""
+    day = moment.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=day.weekday())
+
+
+def _before(timestamp: str | None, moment: datetime) -> bool:
+    return timestamp is not None and datetime.fromisoformat(timestamp) < moment
+
+
+def taken_in(completed: list[CheckRow]) -> list[CheckRow]:
+    """Completed checks, week by week, in groups of at least ``MIN_GROUP`` people.
+
+    A week with fewer completed checks waits for the weeks after it until,
+    together, they reach ``MIN_GROUP``; the last group may still be waiting.
+    """
+    weeks: dict[str, list[CheckRow]] = {}
+    for row in sorted(completed, key=lambda r: r.completed_at or ""):
+        weeks.setdefault(iso_week(row.completed_at or ""), []).append(row)
+    out: list[CheckRow] = []
+    waiting: list[CheckRow] = []
+    for week in sorted(weeks):
+        waiting += weeks[week]
+        if len(waiting) >= MIN_GROUP:
+            out += waiting
+            waiting = []
+    return out
+
+
 def read_rows(store: ResultsStore) -> list[CheckRow]:
     """Every stored check, without the person column."""
     with store.reading() as db:
@@ -100,32 +137,39 @@ def build_overview(
     rows: Iterable[CheckRow],
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    now = now or system_clock()
-    rows = list(rows)
-    completed = [r for r in rows if r.completed_at and r.scores]
+    """The overview up to the end of the last whole week before ``now``.
+
+    Pass the store's clock (``store.clock()``) as ``now``.
+    """
+    until = week_start(now or system_clock())
+    rows = [r for r in rows if _before(r.started_at, until)]
+    completed = [r for r in rows if _before(r.completed_at, until) and r.scores]
+    counted = taken_in(completed)
     stopped = [
         r
         for r in rows
-        if not r.completed_at and datetime.fromisoformat(r.last_activity) < now - STOPPED_AFTER
+        if not _before(r.completed_at, until) and _before(r.last_activity, until - STOPPED_AFTER)
     ]
     return {
         "min_group": MIN_GROUP,
+        "until": iso(until),
+        "until_week": iso_week(iso(until - timedelta(days=1))),
         "totals": {
             "started": shown(len(rows)),
             "completed": shown(len(completed)),
             "stopped": shown(len(stopped)),
         },
-        "weeks": _weeks(rows),
-        "groups": _spread(assessment, completed),
-        "develop": _develop(assessment, completed),
-        "routes": _routes(content, completed),
+        "weeks": _weeks(rows, completed),
+        "groups": _spread(assessment, counted),
+        "develop": _develop(assessment, counted),
+        "routes": _routes(content, counted),
         "dropout": _dropout(assessment, stopped),
     }
 
 
-def _weeks(rows: list[CheckRow]) -> list[dict[str, Any]]:
+def _weeks(rows: list[CheckRow], done: list[CheckRow]) -> list[dict[str, Any]]:
     started = Counter(iso_week(r.started_at) for r in rows)
-    completed = Counter(iso_week(r.completed_at) for r in rows if r.completed_at)
+    completed = Counter(iso_week(r.completed_at) for r in done if r.completed_at)
     weeks = sorted(set(started) | set(completed))
     started_shown = protected([started[w] for w in weeks])
     completed_shown = protected([completed[w] for w in weeks])

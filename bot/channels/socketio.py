@@ -3,8 +3,9 @@
 Rasa 3.6's ``SocketIOOutput.send_custom_json`` passes the message's keys as
 keyword arguments to ``AsyncServer.emit`` ("type", "scores", ...), which
 raises a TypeError, so the assessment result never arrives in the widget.
-This channel emits the message as the event's data instead. Use it in
-credentials.yml as ``bot.channels.socketio.KlantcontactSocketIOInput``.
+This channel emits the message as the event's data instead, and keeps each
+option's short label (``short``) in the quick replies for the widget. Use it
+in credentials.yml as ``bot.channels.socketio.KlantcontactSocketIOInput``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,25 @@ class ResultSafeSocketIOOutput(SocketIOOutput):
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
         await self.sio.emit(self.bot_message_evt, data=json_message, room=recipient_id)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Rasa's quick replies, with each option's short label (``short``) kept for the
+        widget's small screens."""
+        parts = text.strip().split("\n\n") or [text]
+        messages: list[dict[str, Any]] = [{"text": part, "quick_replies": []} for part in parts]
+        messages[-1]["quick_replies"] = [
+            {
+                "content_type": "text",
+                "title": button["title"],
+                "payload": button["payload"],
+                **({"short": button["short"]} if button.get("short") else {}),
+            }
+            for button in buttons
+        ]
+        for message in messages:
+            await self._send_message(recipient_id, message)
 
 
 class KlantcontactSocketIOInput(SocketIOInput):

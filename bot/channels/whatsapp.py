@@ -9,42 +9,44 @@
 Configuration comes from credentials.yml or, when a key is empty there, from
 the environment: WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET,
 WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_VERSION (v21.0),
-WHATSAPP_GRAPH_BASE_URL (https://graph.facebook.com). Phone numbers are never
+WHATSAPP_GRAPH_BASE_URL (https://graph.facebook.com). Once those are set, the
+channel refuses to start without a public https KC_PUBLIC_WEB_URL: the privacy
+link and the PDF report link must open on a phone. Phone numbers are never
 logged or stored: Rasa sees a keyed hash as the sender id.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
+import ipaddress
 import json
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.utils.cli import print_error_and_exit
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import runtime
-from bot.channels.graph import GraphAPIError, GraphClient, GraphSettings
+from bot.channels import chart_worker
+from bot.channels.graph import GraphClient, GraphSettings
 from bot.channels.guard import guarded
 from bot.channels.whatsapp_format import (
     TEXT_ONLY_REPLY,
     Incoming,
-    choice_messages,
-    image_message,
     parse_webhook,
     signature_is_valid,
-    split_text,
-    text_message,
 )
-from bot.charts import alt_text, render_radar_png
-from bot.messages import RESULT_TYPE
+from bot.channels.whatsapp_output import WhatsAppOutput
+
+__all__ = ["WhatsAppConfigError", "WhatsAppInput", "WhatsAppOutput", "config_from"]
 
 logger = logging.getLogger(__name__)
 
@@ -86,58 +88,50 @@ def config_from(credentials: Mapping[str, Any] | None, env: Mapping[str, str]) -
     )
 
 
+class WhatsAppConfigError(RuntimeError):
+    """The WhatsApp channel is configured in a way that would fail its users."""
+
+
+def public_web_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the web address WhatsApp users are sent to; None when it can."""
+    if not url:
+        return "is not set"
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not host:
+        return f"is {url!r}, not an https address"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if (
+        host == "localhost"
+        or host.endswith(".localhost")
+        or (address is not None and not address.is_global)
+    ):
+        return f"is {url!r}, which a phone cannot reach"
+    return None
+
+
+def require_public_web_url(config: WhatsAppConfig) -> None:
+    """With WhatsApp configured, the web pages must be public: refuse to start otherwise."""
+    if not config.complete:
+        return
+    problem = public_web_url_problem(config.public_web_url)
+    if problem is None:
+        return
+    message = (
+        f"WhatsApp is configured, but KC_PUBLIC_WEB_URL {problem}. Set KC_PUBLIC_WEB_URL "
+        "to the public https address of the web pages (for example "
+        "https://klantcontact.example.nl): the privacy link and the PDF report link on "
+        "WhatsApp point there. See docs/whatsapp.md."
+    )
+    raise WhatsAppConfigError(message)
+
+
 def sender_for(wa_id: str) -> str:
     """The Rasa sender id: a keyed hash, never the phone number itself."""
     return runtime.person_for(f"whatsapp:{wa_id}")
-
-
-class WhatsAppOutput(OutputChannel):
-    """Sends the bot's messages to one WhatsApp user; failures are logged, not raised."""
-
-    @classmethod
-    def name(cls) -> str:
-        return "whatsapp"
-
-    def __init__(self, client: GraphClient, wa_id: str, public_web_url: str = "") -> None:
-        self.client = client
-        self.wa_id = wa_id
-        self.public_web_url = public_web_url
-
-    async def _send(self, body: dict[str, Any]) -> None:
-        # A failure is already logged by the client, without the phone number.
-        with contextlib.suppress(GraphAPIError):
-            await self.client.send_message(body)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for part in split_text(text):
-            await self._send(text_message(self.wa_id, part))
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        for body in choice_messages(self.wa_id, text, buttons):
-            await self._send(body)
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
-    ) -> None:
-        if json_message.get("type") != RESULT_TYPE:
-            return
-        from bot.web.app import result_query
-
-        assessment = runtime.assessment()
-        scores, overall = json_message["scores"], json_message["overall"]
-        try:
-            media_id = await self.client.upload_png(render_radar_png(assessment, scores))
-            await self._send(
-                image_message(self.wa_id, media_id, alt_text(assessment, scores, overall))
-            )
-        except GraphAPIError:
-            await self.send_text_message(recipient_id, alt_text(assessment, scores, overall))
-        if self.public_web_url:
-            query = result_query(scores, overall, list(json_message.get("routes") or []))
-            link = f"{self.public_web_url}/api/report.pdf?{query}"
-            await self.send_text_message(recipient_id, f"Je rapport als PDF: {link}")
 
 
 class WhatsAppInput(InputChannel):
@@ -147,7 +141,12 @@ class WhatsAppInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls(config_from(credentials, os.environ))
+        config = config_from(credentials, os.environ)
+        try:
+            require_public_web_url(config)
+        except WhatsAppConfigError as error:
+            print_error_and_exit(str(error))  # Rasa's way: a red line, exit code 1
+        return cls(config)
 
     def __init__(self, config: WhatsAppConfig) -> None:
         self.config = config
@@ -159,6 +158,18 @@ class WhatsAppInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         on_new_message = guarded(on_new_message)
         hook = Blueprint("whatsapp_webhook", __name__)
+
+        if self.config.complete:
+
+            @hook.listener("after_server_start")
+            async def warm_up_chart(app: Any, loop: Any) -> None:
+                # matplotlib (and the PDF link's code) load in the chart worker: not on
+                # the loop when the first result comes, and not at import.
+                chart_worker.warm_up(runtime.assessment(), "bot.web.app")
+
+            @hook.listener("before_server_stop")
+            async def stop_chart(app: Any, loop: Any) -> None:
+                chart_worker.shutdown()
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -206,17 +217,20 @@ class WhatsAppInput(InputChannel):
                 if not runtime.store().first_delivery(f"whatsapp:{item.message_id}", person):
                     continue
                 output = WhatsAppOutput(self.client, item.wa_id, self.config.public_web_url)
-                if item.kind == "media":
-                    await output.send_text_message("", TEXT_ONLY_REPLY)
-                    continue
-                await on_new_message(
-                    UserMessage(
-                        item.text,
-                        output,
-                        sender,
-                        input_channel=self.name(),
+                try:
+                    if item.kind == "media":
+                        await output.send_text_message(sender, TEXT_ONLY_REPLY)
+                        continue
+                    await on_new_message(
+                        UserMessage(
+                            item.text,
+                            output,
+                            sender,
+                            input_channel=self.name(),
+                        )
                     )
-                )
+                finally:
+                    await output.flush()  # the turn's messages go out together, chart first
             except Exception:
                 logger.exception("WhatsApp message could not be handled")
 

@@ -3,7 +3,9 @@
 Incoming webhook JSON becomes :class:`Incoming` items; bot messages become
 Graph API message bodies within WhatsApp's limits (3 reply buttons with
 titles of 20 characters, lists of 10 rows with 24/72 characters, 1024
-characters of body in interactive messages, 4096 in text messages).
+characters of body in interactive messages, 4096 in text messages). Options
+are shown once, by their own words or their short label, and hints say what
+is on the screen ("Tik op 'Kies'" for a list, "Tik op een knop" for buttons).
 """
 
 from __future__ import annotations
@@ -22,7 +24,18 @@ ROW_TITLE = 24
 ROW_DESCRIPTION = 72
 INTERACTIVE_BODY = 1024
 TEXT_BODY = 4096
-LIST_BUTTON = "Kies een antwoord"
+#: The button that opens a list, and what to say about it (the hint names it).
+LIST_BUTTON = "Kies"
+LIST_SECTION = "Antwoorden"
+LIST_HINT = "Tik op 'Kies' en kies een antwoord."
+SHOWN_BUTTONS, SHOWN_LIST, SHOWN_TEXT = "buttons", "list", "text"
+#: What "Kies een knop" in a hint becomes, by what is on the screen.
+ON_SCREEN = {
+    SHOWN_BUTTONS: "Tik op een knop",
+    SHOWN_LIST: "Tik op 'Kies' en kies een antwoord",
+    SHOWN_TEXT: "Kies een nummer",
+}
+_KIES_KNOP = re.compile(r"\b[Kk]ies een (?:van de )?knop(?:pen)?\b(?P<of>,? of\b)?")
 TEXT_ONLY_REPLY = "Ik kan alleen tekst lezen. Typ je antwoord, of kies een van de knoppen."
 MEDIA_TYPES = frozenset({"image", "audio", "video", "document", "sticker", "location", "contacts"})
 
@@ -150,51 +163,112 @@ def image_message(to: str, media_id: str, caption: str = "") -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "to": to, "type": "image", "image": image}
 
 
+def option_titles(
+    buttons: Sequence[Mapping[str, str]],
+) -> list[tuple[str, str, str]]:
+    """(full title, short label or "", payload) per button.
+
+    Options carry their own short label (``short``, from bot/content/questions.yml);
+    buttons without one (an FAQ topic, "Iets anders") are short already.
+    """
+    found = []
+    for button in buttons:
+        title = " ".join(str(button["title"]).split())
+        short = " ".join(str(button.get("short") or "").split())
+        found.append((title, short, str(button["payload"])))
+    return found
+
+
+def fitted_title(title: str, short: str, limit: int) -> str:
+    """The option's own words when they fit, else its short label; never "Antwoord 2".
+
+    Without a short label that fits, the title is cut at a word (with an ellipsis).
+    """
+    if len(title) <= limit:
+        return title
+    return short if short and len(short) <= limit else shorten(title, limit)
+
+
+def choice_layout(text: str, buttons: Sequence[Mapping[str, str]]) -> str:
+    """How options show on WhatsApp: reply buttons, a list behind 'Kies', or numbered text.
+
+    Reply buttons when there are at most three and each full title fits on a button
+    or is already in the text ("Bedoel je 'X'?"); a list, whose rows show the full
+    titles, up to ten; numbered text beyond that.
+    """
+    options = option_titles(buttons)
+    if len(options) > MAX_ROWS:
+        return SHOWN_TEXT
+    said = " ".join(text.split())
+    if len(options) <= MAX_BUTTONS and all(
+        len(title) <= BUTTON_TITLE or title in said for title, _, _ in options
+    ):
+        return SHOWN_BUTTONS
+    return SHOWN_LIST
+
+
+def say_what_is_on_screen(text: str, shown: str) -> str:
+    """Turn "Kies een knop" into what the person sees on WhatsApp right now."""
+
+    def replace(match: re.Match[str]) -> str:
+        words = ON_SCREEN[shown]
+        words = words if match.group(0)[0].isupper() else words[0].lower() + words[1:]
+        return f"{words}, of" if match.group("of") else words
+
+    return _KIES_KNOP.sub(replace, text)
+
+
 def choice_messages(
     to: str, text: str, buttons: Sequence[Mapping[str, str]]
 ) -> list[dict[str, Any]]:
-    """Bot text with options as reply buttons (up to 3), a list (4-10) or numbered text."""
-    options = [(str(b["title"]), str(b["payload"])) for b in buttons]
-    if len(options) > MAX_ROWS:
-        numbered = "\n".join(f"{n}. {title}" for n, (title, _) in enumerate(options, start=1))
+    """Bot text with its options, each shown once: reply buttons, a list or numbered text.
+
+    Titles within WhatsApp's limits are the options' own words; longer ones become
+    the option's short label (a button, a list row) with, in a list, the full text
+    as the row's description. Never a placeholder like "Antwoord 2".
+    """
+    options = option_titles(buttons)
+    shown = choice_layout(text, buttons)
+    text = say_what_is_on_screen(text, shown)
+    if shown == SHOWN_TEXT:
+        numbered = "\n".join(f"{n}. {title}" for n, (title, _, _) in enumerate(options, start=1))
         lines = f"{text}\n\n{numbered}\n\nTyp het nummer of je antwoord."
         return [text_message(to, part) for part in split_text(lines)]
-    fits = all(len(title) <= BUTTON_TITLE for title, _ in options)
-    body = text if (fits and len(options) <= MAX_BUTTONS) else _numbered_body(text, options)
-    before, body = _fit_body(body)
+    if shown == SHOWN_LIST and f"'{LIST_BUTTON}'" not in text:
+        text = f"{text}\n\n{LIST_HINT}"
+    before, body = _fit_body(text)
     messages = [text_message(to, part) for part in before]
-    if len(options) <= MAX_BUTTONS:
-        titles = [t if fits else f"Antwoord {n}" for n, (t, _) in enumerate(options, start=1)]
-        action = {
+    if shown == SHOWN_BUTTONS:
+        action: dict[str, Any] = {
             "buttons": [
-                {"type": "reply", "reply": {"id": payload, "title": title}}
-                for title, (_, payload) in zip(titles, options, strict=True)
+                {
+                    "type": "reply",
+                    "reply": {"id": payload, "title": fitted_title(title, short, BUTTON_TITLE)},
+                }
+                for title, short, payload in options
             ]
         }
         interactive = {"type": "button", "body": {"text": body}, "action": action}
     else:
         rows = []
-        for n, (title, payload) in enumerate(options, start=1):
-            row = {"id": payload, "title": title if len(title) <= ROW_TITLE else f"Antwoord {n}"}
-            if len(title) > ROW_TITLE:
+        for title, short, payload in options:
+            row = {"id": payload, "title": fitted_title(title, short, ROW_TITLE)}
+            if row["title"] != title:
                 row["description"] = shorten(title, ROW_DESCRIPTION)
             rows.append(row)
-        action = {"button": LIST_BUTTON, "sections": [{"title": "Antwoorden", "rows": rows}]}
+        action = {"button": LIST_BUTTON, "sections": [{"title": LIST_SECTION, "rows": rows}]}
         interactive = {"type": "list", "body": {"text": body}, "action": action}
-    messages.append(
-        {
-            "messaging_product": "whatsapp",
-            "to": to,
-            "type": "interactive",
-            "interactive": interactive,
-        }
-    )
+    messages.append(interactive_message(to, interactive))
     return messages
 
 
-def _numbered_body(text: str, options: Sequence[tuple[str, str]]) -> str:
-    numbered = "\n".join(f"{n}. {title}" for n, (title, _) in enumerate(options, start=1))
-    return f"{text}\n\n{numbered}"
+def interactive_message(to: str, interactive: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "messaging_product": "whatsapp",
+        "to": to,
+        "type": "interactive",
+        "interactive": interactive,
+    }
 
 
 def _fit_body(body: str) -> tuple[list[str], str]:

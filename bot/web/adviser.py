@@ -3,13 +3,16 @@
 Each view builds one dict of data; the same dict is rendered as HTML or, for
 the ``.json`` twin, returned as JSON (the datasette pattern). Sessions live
 in the results database (only a hash of the token); the cookie is Secure,
-HttpOnly and SameSite=Strict. Every form carries a CSRF token, and wrong
-passwords or wrong share codes are slowed down by :class:`Throttle`.
+HttpOnly and SameSite=Strict. Every form carries a CSRF token. Wrong
+passwords are slowed down per (username, address) and per address
+(:class:`LoginThrottle`), password checks run at most two at a time
+(:class:`PasswordChecks`), and wrong share codes are limited per adviser and
+per address in the database (:class:`CodeLimit`). Each opened report is
+recorded for the job seeker (``bot.adviser.report_views``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
@@ -22,15 +25,19 @@ from aiohttp import web
 
 from bot import runtime
 from bot.adviser.accounts import SESSION_HOURS, AdviserAccounts, AdviserSession
+from bot.adviser.code_limit import CodeLimit
 from bot.adviser.live import live_progress
 from bot.adviser.overview import build_overview, overview_csv, read_rows
 from bot.adviser.overview_charts import UnknownChart, render_chart
+from bot.adviser.password_checks import PasswordChecks, TooBusy
 from bot.adviser.report import NotCompleted, build_adviser_report
-from bot.adviser.throttle import Throttle
+from bot.adviser.report_views import record_view, views_by
+from bot.adviser.throttle import LoginThrottle
 from bot.charts import render_radar_png
-from bot.config import get_settings
+from bot.config import Network, get_settings
 from bot.report import build_report_pdf
 from bot.share_codes import display_code, normalize_code
+from bot.web.client_address import client_address
 
 SESSION_COOKIE = "kc_adviser"
 LOGIN_CSRF_COOKIE = "kc_login_csrf"
@@ -50,8 +57,10 @@ class AdviserConfig:
 class AdviserState:
     config: AdviserConfig
     templates: jinja2.Environment
-    logins: Throttle
-    codes: Throttle
+    logins: LoginThrottle
+    codes: CodeLimit
+    password_checks: PasswordChecks
+    trusted_proxies: tuple[Network, ...] = ()
 
     @property
     def accounts(self) -> AdviserAccounts:
@@ -65,7 +74,16 @@ View = Callable[[web.Request, AdviserSession], Awaitable[dict[str, Any]]]
 def add_adviser_routes(
     app: web.Application, config: AdviserConfig, templates: jinja2.Environment
 ) -> None:
-    app[STATE] = AdviserState(config, templates, Throttle(), Throttle(free_attempts=5))
+    state = AdviserState(
+        config, templates, LoginThrottle(), CodeLimit(), PasswordChecks(),
+        trusted_proxies=get_settings().trusted_proxies,
+    )  # fmt: skip
+    app[STATE] = state
+
+    async def close_password_checks(app: web.Application) -> None:
+        state.password_checks.close()
+
+    app.on_cleanup.append(close_password_checks)
     router = app.router
     router.add_get(f"{BASE}/login", login_page)
     router.add_post(f"{BASE}/login", login_submit)
@@ -154,7 +172,10 @@ def _set_cookie(
 
 
 def _client(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """The client's address; X-Forwarded-For only from a trusted proxy (KC_TRUSTED_PROXIES)."""
+    return client_address(
+        request.remote, request.headers.get("X-Forwarded-For"), _state(request).trusted_proxies
+    )
 
 
 def _render(request: web.Request, template: str, status: int = 200, **data: Any) -> web.Response:
@@ -164,9 +185,17 @@ def _render(request: web.Request, template: str, status: int = 200, **data: Any)
     )
 
 
-def _too_many(request: web.Request, wait: float) -> web.Response:
+def _wait_words(seconds: int) -> str:
+    if seconds <= 90:
+        return f"{seconds} seconden"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minuten"
+
+
+def _too_many(request: web.Request, wait: float, message: str = "") -> web.Response:
     seconds = max(1, round(wait))
-    message = f"Te veel pogingen. Wacht {seconds} seconden en probeer het dan opnieuw."
+    message = message or "Te veel pogingen."
+    message = f"{message} Wacht {_wait_words(seconds)} en probeer het dan opnieuw."
     if _wants_json(request):
         return web.json_response(
             {"error": "too_many_attempts", "retry_after": seconds},
@@ -194,19 +223,25 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     state = _state(request)
     form = await _form_with_csrf(request, request.cookies.get(LOGIN_CSRF_COOKIE))
     username = form.get("username", "")[:80]
-    keys = (f"user:{username.strip().lower()}", f"ip:{_client(request)}")
-    wait = state.logins.wait_for(*keys)
+    address = _client(request)
+    wait = state.logins.wait_for(username, address)
     if wait > 0:
         return _too_many(request, wait)
-    name = await asyncio.get_running_loop().run_in_executor(
-        None, state.accounts.authenticate, username, form.get("password", "")
-    )
+    try:
+        name = await state.password_checks.run(
+            state.accounts.authenticate, username, form.get("password", "")
+        )
+    except TooBusy:
+        return await login_page(
+            request, status=503,
+            error="Het is nu erg druk. Wacht een minuut en probeer het dan opnieuw.",
+        )  # fmt: skip
     if name is None:
-        state.logins.failed(*keys)
+        state.logins.failed(username, address)
         return await login_page(
             request, error="Gebruikersnaam of wachtwoord klopt niet.", status=401
         )
-    state.logins.succeeded(*keys)
+    state.logins.succeeded(username, address)
     token, _ = state.accounts.open_session(name)
     response = web.HTTPSeeOther(BASE)
     _set_cookie(response, state, SESSION_COOKIE, token, max_age=SESSION_HOURS * 3600)
@@ -234,7 +269,7 @@ def dual(view: View, template: str) -> Callable[[web.Request], Awaitable[web.Str
         try:
             data = await view(request, session)
         except _TooMany as too_many:
-            return _too_many(request, too_many.wait)
+            return _too_many(request, too_many.wait, too_many.message)
         except _ViewError as error:
             if _wants_json(request):
                 return web.json_response({"error": error.code, "message": error.message},
@@ -255,8 +290,10 @@ class _ViewError(Exception):
 
 
 async def home_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
+    views = views_by(runtime.store(), session.username)
     return {
         "adviser": session.username,
+        "recent_views": [{"viewed_at": v.viewed_at, "when": v.when, "code": v.code} for v in views],
         "share_code_days": get_settings().share_code_days,
         "demo": _state(request).config.demo,
         "links": {
@@ -279,33 +316,34 @@ async def code_submit(request: web.Request) -> web.StreamResponse:
 
 
 def _report_for(request: web.Request, session: AdviserSession) -> tuple[str, Any]:
-    """The stored result a share code opens; wrong codes count as failures."""
-    state = _state(request)
-    key = f"adviser:{session.username}"
-    wait = state.codes.wait_for(key)
+    """The stored result a share code opens, recorded as seen by this adviser.
+
+    Wrong codes count against the adviser and the client address; after
+    too many every lookup is refused for a while, right codes too.
+    """
+    state, store, address = _state(request), runtime.store(), _client(request)
+    wait = state.codes.wait_for(store, session.username, address)
     if wait > 0:
-        raise _TooMany(wait)
+        raise _TooMany(wait, "Je hebt te vaak een deelcode gebruikt die niet werkt.")
     code = normalize_code(request.match_info["code"])
-    assessment_id = (
-        runtime.store().assessment_for_code(code, runtime.store().now()) if code else None
-    )
-    stored = runtime.store().result(assessment_id) if assessment_id else None
+    assessment_id = store.assessment_for_code(code, store.now()) if code else None
+    stored = store.result(assessment_id) if assessment_id else None
     if code is None or stored is None:
-        state.codes.failed(key)
+        state.codes.wrong(store, session.username, address)
         raise _ViewError(
             404, "unknown_code", "Code werkt niet",
             "Deze deelcode werkt niet. Misschien is hij verlopen of ingetrokken, of is er een "
             "tikfout. Vraag de werkzoekende om de code opnieuw op te vragen in de chat "
             "(typ: mijn code).",
         )  # fmt: skip
-    state.codes.succeeded(key)
+    record_view(store, stored.assessment_id, session.username, code)
     return code, stored
 
 
 class _TooMany(Exception):
-    def __init__(self, wait: float) -> None:
+    def __init__(self, wait: float, message: str = "") -> None:
         super().__init__(wait)
-        self.wait = wait
+        self.wait, self.message = wait, message
 
 
 def _throttled(
@@ -315,7 +353,7 @@ def _throttled(
         try:
             return await handler(request)
         except _TooMany as too_many:
-            return _too_many(request, too_many.wait)
+            return _too_many(request, too_many.wait, too_many.message)
 
     return wrapped
 
@@ -380,8 +418,9 @@ async def report_pdf(request: web.Request) -> web.StreamResponse:
 
 
 def _overview_data() -> dict[str, Any]:
+    store = runtime.store()
     return build_overview(
-        runtime.assessment(), runtime.advice_content(), read_rows(runtime.store())
+        runtime.assessment(), runtime.advice_content(), read_rows(store), now=store.clock()
     )
 
 

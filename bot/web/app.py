@@ -9,6 +9,7 @@ Binds to 127.0.0.1 unless configured otherwise.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from aiohttp import web
 
 from bot import runtime
 from bot.assessment import Assessment
-from bot.charts import alt_text, render_radar_png
+from bot.charts import MAX_WIDTH, MIN_WIDTH, alt_text, render_radar_png, render_radar_svg
+from bot.config import get_settings
 from bot.report import build_report_pdf
 from bot.scoring import band_for, ranked_groups
 from bot.web.access_log import RedactingAccessLogger
@@ -86,7 +88,7 @@ def create_app(config: WebConfig) -> web.Application:
 
     async def index(request: web.Request) -> web.Response:
         html = templates.get_template("index.html").render(
-            rasa_url=config.rasa_url, title=config.title
+            rasa_url=config.rasa_url, title=config.title, privacy_url=get_settings().privacy_url
         )
         return web.Response(
             text=html, content_type="text/html", headers={"Cache-Control": "no-cache"}
@@ -134,6 +136,7 @@ def create_app(config: WebConfig) -> web.Application:
                     for r in (content.route(i) for i in routes)
                 ],
                 "chart_url": f"/api/chart.png?{query}",
+                "chart_svg_url": f"/api/chart.svg?{query}",
                 "chart_alt": alt_text(assessment, scores, overall),
                 "report_url": f"/api/report.pdf?{query}",
             },
@@ -143,16 +146,31 @@ def create_app(config: WebConfig) -> web.Application:
     async def chart_png(request: web.Request) -> web.Response:
         assessment = runtime.assessment()
         scores, _, _ = _parse_or_400(request, assessment)
+        png = await asyncio.to_thread(render_radar_png, assessment, scores)
         return web.Response(
-            body=render_radar_png(assessment, scores),
-            content_type="image/png",
+            body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
+        )
+
+    async def chart_svg(request: web.Request) -> web.Response:
+        """The chart made for the width it is shown at (``w``, CSS pixels)."""
+        assessment = runtime.assessment()
+        scores, _, _ = _parse_or_400(request, assessment)
+        width = request.query.get("w", "360")
+        if not re.fullmatch(r"\d{3,4}", width) or not MIN_WIDTH <= int(width) <= MAX_WIDTH:
+            raise web.HTTPBadRequest(text=f"w moet tussen {MIN_WIDTH} en {MAX_WIDTH} liggen")
+        svg = await asyncio.to_thread(render_radar_svg, assessment, scores, int(width))
+        return web.Response(
+            body=svg,
+            content_type="image/svg+xml",
             headers={"Cache-Control": "private, max-age=3600"},
         )
 
     async def report_pdf(request: web.Request) -> web.Response:
         assessment = runtime.assessment()
         scores, overall, routes = _parse_or_400(request, assessment)
-        pdf = build_report_pdf(assessment, runtime.advice_content(), scores, overall, routes)
+        pdf = await asyncio.to_thread(
+            build_report_pdf, assessment, runtime.advice_content(), scores, overall, routes
+        )
         return web.Response(
             body=pdf,
             content_type="application/pdf",
@@ -168,6 +186,7 @@ def create_app(config: WebConfig) -> web.Application:
     app.router.add_get("/vendor/{name}", vendor_file)
     app.router.add_get("/api/result.json", result_json)
     app.router.add_get("/api/chart.png", chart_png)
+    app.router.add_get("/api/chart.svg", chart_svg)
     app.router.add_get("/api/report.pdf", report_pdf)
     add_adviser_routes(
         app,

@@ -34,21 +34,22 @@ SETS = {
     "sealed": ROOT / "tests/data/sealed",
     "dev": ROOT / "tests/data/dev",
     "dev2": ROOT / "tests/data/dev2",
+    "dev3": ROOT / "tests/data/dev3",
 }
 DEFAULT_MODEL = ROOT / "models/klantcontact.tar.gz"
 REPORT = ROOT / "docs/nlu-eval.md"
 
 #: (measure, the issue's target, the gate in `make test`, higher is better).
-#: The gates sit a little below what the sealed set measured on 2026-11-30 (docs/nlu-eval.md),
-#: so training noise does not fail CI but a real step back does. Where a gate is below its
-#: target, the target is not met yet: docs/nlu.md says which and why.
+#: The gates sit a little below what the sealed set measured on 2026-11-30 (second round,
+#: docs/nlu-eval.md), so training noise does not fail CI but a real step back does. Where a
+#: gate is below its target, the target is not met yet: docs/nlu.md says which and why.
 GATES: tuple[tuple[str, float, float, bool], ...] = (
-    ("typed answers understood", 0.95, 0.90, True),
+    ("typed answers understood", 0.95, 0.93, True),
     ("wrong option stored silently", 0.005, 0.012, False),
     ("answers taken as pause, back or erase", 0.0, 0.0, False),
-    ("real requests recognised", 0.95, 0.91, True),
-    ("FAQ: right topic answered or first offered", 0.90, 0.85, True),
-    ("FAQ: right topic among the offered", 0.97, 0.91, True),
+    ("real requests recognised", 0.95, 0.94, True),
+    ("FAQ: right topic answered or first offered", 0.90, 0.89, True),
+    ("FAQ: right topic among the offered", 0.97, 0.92, True),
 )
 
 

@@ -109,6 +109,9 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], log_dir: Path) ->
 
 WHATSAPP_SECRET = "test-app-secret"
 WHATSAPP_VERIFY_TOKEN = "test-verify-token"
+#: With WhatsApp configured, Rasa refuses to start without a public https web address
+#: (the privacy and PDF links must open on a phone); a reserved name, never fetched.
+PUBLIC_WEB_URL = "https://klantcontact.example"
 
 
 @pytest.fixture(scope="session")
@@ -142,6 +145,7 @@ def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterato
         "WHATSAPP_PHONE_NUMBER_ID": "1234567890",
         "WHATSAPP_GRAPH_BASE_URL": fake_graph.url,
         "WHATSAPP_BACKOFF_SECONDS": "0.05",
+        "KC_PUBLIC_WEB_URL": PUBLIC_WEB_URL,
     }
     for name in ("KC_RESULTS_DB", "KC_IDENTITY_KEY", "KC_IDENTITY_KEY_FILE"):
         env.pop(name, None)

@@ -2,18 +2,49 @@
 
 Runs a real aiohttp server in a thread. ``fail_next(n, code)`` makes the next
 n message calls fail with that Graph error code (e.g. 130429, rate limit).
+``send_statuses_to(url, secret)`` makes it behave like Meta after each message
+it accepts: it posts signed status callbacks ("sent", "delivered", "read") to
+the bot's webhook and records how long each acknowledgement took (``acks``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from tests.e2e.conftest import free_port
+
+
+@dataclass(frozen=True)
+class Ack:
+    """One webhook call and how long the bot took to acknowledge it."""
+
+    what: str
+    started: float  # time.monotonic()
+    seconds: float
+    status: int
+
+
+def status_delivery(message_id: str, status: str, to: str) -> dict[str, Any]:
+    value = {"messaging_product": "whatsapp", "metadata": {"phone_number_id": "1234567890"},
+             "statuses": [{"id": message_id, "status": status, "recipient_id": to,
+                           "timestamp": str(int(time.time()))}]}  # fmt: skip
+    return {"object": "whatsapp_business_account",
+            "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}]}  # fmt: skip
+
+
+def signed(body: bytes, secret: str) -> dict[str, str]:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"}
 
 
 class FakeGraph:
@@ -22,6 +53,9 @@ class FakeGraph:
         self.url = f"http://127.0.0.1:{self.port}"
         self.calls: list[dict[str, Any]] = []
         self.failures: list[int] = []
+        self.acks: list[Ack] = []
+        self._webhook: tuple[str, str] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -39,6 +73,15 @@ class FakeGraph:
     def fail_next(self, count: int, code: int = 130429) -> None:
         with self._lock:
             self.failures.extend([code] * count)
+
+    def send_statuses_to(self, url: str | None, secret: str = "") -> None:
+        """Post Meta's status callbacks to ``url`` after every accepted message (None: stop)."""
+        with self._lock:
+            self._webhook = (url, secret) if url else None
+
+    def status_acks(self) -> list[Ack]:
+        with self._lock:
+            return list(self.acks)
 
     def messages(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -64,7 +107,31 @@ class FakeGraph:
                                "auth": request.headers.get("Authorization")})  # fmt: skip
         if code:
             return web.json_response({"error": {"code": code, "message": "fake"}}, status=400)
-        return web.json_response({"messages": [{"id": f"wamid.out.{len(self.calls)}"}]})
+        message_id = f"wamid.out.{len(self.calls)}"
+        webhook = self._webhook
+        if webhook is not None:
+            task = asyncio.get_running_loop().create_task(
+                self._statuses(webhook, message_id, str(body.get("to")))
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return web.json_response({"messages": [{"id": message_id}]})
+
+    async def _statuses(self, webhook: tuple[str, str], message_id: str, to: str) -> None:
+        url, secret = webhook
+        async with aiohttp.ClientSession() as session:
+            for status in ("sent", "delivered", "read"):
+                body = json.dumps(status_delivery(message_id, status, to)).encode()
+                started = time.monotonic()
+                try:
+                    async with session.post(url, data=body, headers=signed(body, secret)) as answer:
+                        await answer.read()
+                        code = answer.status
+                except aiohttp.ClientError:
+                    code = 0
+                seconds = time.monotonic() - started
+                with self._lock:
+                    self.acks.append(Ack(f"status {status}", started, seconds, code))
 
     async def _media(self, request: web.Request) -> web.Response:
         form = await request.post()

@@ -157,6 +157,9 @@ def test_why_back_and_unclear_answers_keep_the_question_open(bot_servers, assess
     assert open_question_of(messages, assessment).id == "beroep"
 
     assert bot_servers.cli("results", "--sender", sender, "--json").returncode == 1
+    # After "nee" the conversation lives in Rasa's memory only: not a byte on disk.
+    on_disk = b"".join(p.read_bytes() for p in bot_servers.var_dir.glob("tracker.db*"))
+    assert sender.encode() not in on_disk and b"xqzw" not in on_disk
 
 
 def test_every_work_topic_is_answered_outside_the_check(bot_servers, assessment):

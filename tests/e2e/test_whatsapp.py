@@ -1,20 +1,34 @@
-"""The whole check over WhatsApp, against a fake Graph API on loopback."""
+"""The whole check over WhatsApp, against a fake Graph API on loopback.
+
+The whole check also writes what the person sees to
+results/whatsapp-transcript.txt, and measures how long the bot takes to
+acknowledge every webhook call (Meta wants an answer at once).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import re
+import subprocess
+import threading
 import time
 from typing import Any
 
 import pytest
 import requests
 
-from tests.e2e.conftest import WHATSAPP_SECRET, WHATSAPP_VERIFY_TOKEN, BotServers
+from tests.conftest import ROOT
+from tests.e2e.conftest import VENV_BIN, WHATSAPP_SECRET, WHATSAPP_VERIFY_TOKEN, BotServers
+from tests.e2e.fake_graph import status_delivery
 
 pytestmark = pytest.mark.e2e
 PHONE = "31612345678"
+#: Every webhook call must be acknowledged within this time (issue 14).
+ACK_LIMIT_SECONDS = 0.25
+PLACEHOLDER = re.compile(r"(antwoord|optie|keuze)\s*\d+", re.IGNORECASE)
+TRANSCRIPT = ROOT / "results" / "whatsapp-transcript.txt"
 
 
 def webhook(servers: BotServers) -> str:
@@ -90,77 +104,236 @@ def test_media_gets_the_text_only_reply(bot_servers, fake_graph):
         assert "alleen tekst" in reply["text"]["body"]
 
 
+def options_of(message: dict[str, Any]) -> list[dict[str, str]]:
+    """The buttons or list rows of an interactive message: id, title, description."""
+    interactive = message["interactive"]
+    if interactive["type"] == "button":
+        return [dict(b["reply"]) for b in interactive["action"]["buttons"]]
+    return [dict(r) for section in interactive["action"]["sections"] for r in section["rows"]]
+
+
+def shown(message: dict[str, Any]) -> str:
+    """A bot message as a person sees it on the phone, for the transcript."""
+    if message["type"] == "image":
+        return f"[afbeelding: uitslag] {message['image'].get('caption', '')}"
+    lines = [text_of(message)]
+    if message["type"] == "interactive":
+        interactive = message["interactive"]
+        if interactive["type"] == "button":
+            lines.append("  " + "  ".join(f"[{o['title']}]" for o in options_of(message)))
+        else:
+            lines.append(f"  [{interactive['action']['button']}] opent:")
+            for option in options_of(message):
+                more = f" - {option['description']}" if option.get("description") else ""
+                lines.append(f"    o {option['title']}{more}")
+    return "\n".join(lines)
+
+
+def write_transcript(lines: list[str]) -> None:
+    TRANSCRIPT.parent.mkdir(parents=True, exist_ok=True)
+    TRANSCRIPT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+class StatusStorm(threading.Thread):
+    """Meta's status callbacks, every 20 ms, while the bot works out the result."""
+
+    def __init__(self, servers: BotServers) -> None:
+        super().__init__(daemon=True)
+        self.servers, self.stop, self.acks = servers, threading.Event(), []
+
+    def run(self) -> None:
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            payload = status_delivery(f"wamid.storm.{n}", "delivered", PHONE)
+            started = time.perf_counter()
+            status = post(self.servers, payload).status_code
+            self.acks.append(("status during the result", time.perf_counter() - started, status))
+            time.sleep(0.02)
+
+
 def test_whole_check_over_whatsapp_with_duplicates_and_a_rate_limit(bot_servers, fake_graph):
     seen = len(fake_graph.messages())
     counter = 0
+    acks: list[tuple[str, float, int]] = []
+    transcript: list[str] = []
+    storm = StatusStorm(bot_servers)
+    fake_graph.send_statuses_to(webhook(bot_servers), WHATSAPP_SECRET)
+    statuses_before = len(fake_graph.status_acks())
 
-    def send(message: dict[str, Any]) -> None:
+    def timed_post(payload: dict[str, Any], what: str) -> requests.Response:
+        started = time.perf_counter()
+        response = post(bot_servers, payload)
+        acks.append((what, time.perf_counter() - started, response.status_code))
+        return response
+
+    def send(message: dict[str, Any], said: str) -> None:
         nonlocal counter
         counter += 1
-        response = post(bot_servers, delivery({"id": f"wamid.check.{counter}", **message}))
+        transcript.append(f"JIJ  {said}")
+        response = timed_post(delivery({"id": f"wamid.check.{counter}", **message}), "message")
         assert response.status_code == 200
 
-    send({"type": "text", "text": {"text": None, "body": "hoi"}})
-    for step in range(40):
-        messages = wait_for(fake_graph, seen + 1)
-        new, seen = messages[seen:], len(messages)
-        assert all(m["to"] == PHONE for m in new)
-        if any("Dit is je uitslag" in text_of(m) for m in new):
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and not any(
-                m["type"] == "image" for m in fake_graph.messages()
-            ):
-                time.sleep(0.2)
-            break
-        last = new[-1]
-        assert last["type"] == "interactive", new
-        interactive = last["interactive"]
-        if interactive["type"] == "button":
-            buttons = interactive["action"]["buttons"]
-            assert len(buttons) <= 3 and all(len(b["reply"]["title"]) <= 20 for b in buttons)
-            if step % 3 == 2:
-                send({"type": "text", "text": {"body": "1"}})  # a typed number works too
-            else:
-                chosen = buttons[0]["reply"]
-                send({"type": "interactive", "interactive": {"type": "button_reply",
-                      "button_reply": {"id": chosen["id"], "title": chosen["title"]}}})  # fmt: skip
+    def tap(option: dict[str, str], kind: str) -> None:
+        reply = {"id": option["id"], "title": option["title"]}
+        if kind == "button":
+            interactive = {"type": "button_reply", "button_reply": reply}
         else:
-            rows = interactive["action"]["sections"][0]["rows"]
-            assert 4 <= len(rows) <= 10
-            assert all(len(r["title"]) <= 24 and len(r.get("description", "")) <= 72 for r in rows)
-            if step == 3:
-                # The same delivery twice: answered once.
-                counter += 1
-                payload = delivery({"id": f"wamid.check.{counter}", "type": "interactive",
-                                    "interactive": {"type": "list_reply",
-                                                    "list_reply": {"id": rows[0]["id"]}}})  # fmt: skip
-                post(bot_servers, payload)
-                post(bot_servers, payload)
+            interactive = {"type": "list_reply", "list_reply": {**reply, **(
+                {"description": option["description"]} if "description" in option else {})}}  # fmt: skip
+        send({"type": "interactive", "interactive": interactive}, f"(tikt) {option['title']}")
+
+    def new_messages(count: int = 1) -> list[dict[str, Any]]:
+        nonlocal seen
+        messages = wait_for(fake_graph, seen + count)
+        new, seen = messages[seen:], len(messages)
+        transcript.extend("BOT  " + shown(m).replace("\n", "\n     ") for m in new)
+        return new
+
+    send({"type": "text", "text": {"text": None, "body": "hoi"}}, "hoi")
+    result_turn: list[dict[str, Any]] = []
+    try:
+        for step in range(40):
+            new = new_messages()
+            assert all(m["to"] == PHONE for m in new)
+            if any("Dit is je uitslag" in text_of(m) for m in new):
+                # The whole result turn: up to the follow-up buttons at its end.
+                while not any("Waarom dit advies?" in shown(m) for m in new):
+                    new += new_messages()
+                result_turn = new
+                break
+            last = new[-1]
+            assert last["type"] == "interactive", new
+            interactive = last["interactive"]
+            if "Vraag 25 van 25" in text_of(last) and storm.ident is None:
+                storm.start()  # status callbacks all through the last answer and the result
+            options = options_of(last)
+            assert options and not any(PLACEHOLDER.fullmatch(o["title"]) for o in options), options
+            if interactive["type"] == "button":
+                assert len(options) <= 3 and all(len(o["title"]) <= 20 for o in options)
+                if step % 3 == 2:
+                    send({"type": "text", "text": {"body": "1"}}, "1")  # a typed number works too
+                else:
+                    tap(options[0], "button")
             else:
-                send({"type": "interactive", "interactive": {"type": "list_reply",
-                      "list_reply": {"id": rows[0]["id"], "title": rows[0]["title"]}}})  # fmt: skip
-            if step == 5:
-                fake_graph.fail_next(1, code=130429)  # the next reply is rate limited once
-    else:
-        pytest.fail("the check did not end over WhatsApp")
-    texts = " ".join(text_of(m) for m in fake_graph.messages())
-    assert "Dit is je uitslag" in texts
+                assert 2 <= len(options) <= 10
+                assert all(len(o["title"]) <= 24 and len(o.get("description", "")) <= 72
+                           for o in options)  # fmt: skip
+                assert interactive["action"]["button"] == "Kies"
+                body = interactive["body"]["text"]
+                assert "Tik op 'Kies'" in body and "knop" not in body, body
+                listed = {line.strip(" -*0123456789.") for line in body.splitlines()}
+                named = {o["title"] for o in options} | {o.get("description") for o in options}
+                assert not listed & named, f"options shown twice: {body}"
+                if step == 3:
+                    # The same delivery twice: answered once.
+                    counter += 1
+                    transcript.append(
+                        f"JIJ  (tikt) {options[0]['title']}  [Meta bezorgt dit twee keer]"
+                    )
+                    payload = delivery({"id": f"wamid.check.{counter}", "type": "interactive",
+                                        "interactive": {"type": "list_reply",
+                                                        "list_reply": {"id": options[0]["id"]}}})  # fmt: skip
+                    timed_post(payload, "message")
+                    timed_post(payload, "message (redelivered)")
+                elif step % 3 == 2:
+                    send({"type": "text", "text": {"body": "1"}}, "1")  # typing still works
+                else:
+                    tap(options[-1] if step % 2 else options[0], "list")
+                if step == 5:
+                    fake_graph.fail_next(1, code=130429)  # the next reply is rate limited once
+        else:
+            pytest.fail("the check did not end over WhatsApp")
+    finally:
+        storm.stop.set()
+        write_transcript(transcript)
+
+    # The chart comes first, with a short caption; then the scores in text.
+    kinds = [m["type"] for m in result_turn]
+    assert kinds[0] == "image", kinds
+    caption = result_turn[0]["image"]["caption"]
+    assert len(caption) < 120 and not re.search(r"\d+ van de 100|: \d+", caption), caption
+    score_at = next(i for i, m in enumerate(result_turn) if "Je score is" in text_of(m))
+    assert score_at > 0
     assert any(c["path"] == "media" and c["body"]["size"] > 1000 for c in fake_graph.calls)
+    assert any(text_of(m).startswith("Je rapport als PDF: https://") for m in result_turn)
+    # After the result: "Waarom dit advies?" and "Meer advies" as reply buttons.
+    follow_up = result_turn[-1]
+    assert follow_up["interactive"]["type"] == "button"
+    buttons = options_of(follow_up)
+    assert [b["title"] for b in buttons] == ["Waarom dit advies?", "Meer advies"]
+    try:
+        tap(buttons[0], "button")
+        assert text_of(new_messages()[0]).startswith("Waarom dit advies?")
+        tap(buttons[1], "button")
+        assert text_of(new_messages()[0]).startswith("Alle adviezen voor jou")
+    finally:
+        write_transcript(transcript)
+        fake_graph.send_statuses_to(None)
+
     retried = [c for c in fake_graph.calls if c["path"] == "messages" and c["status"] == 400]
     assert retried, "the rate limit was not hit"
     questions = [text_of(m) for m in fake_graph.messages() if "Vraag " in text_of(m)]
     numbers = [q.split("\n")[0] for q in questions]
     assert len(numbers) == len(set(numbers)), "a question was asked twice (duplicate processed?)"
 
+    # Every webhook call was acknowledged at once: messages, Meta's status callbacks
+    # after each message, and the status callbacks all through the result.
+    statuses = [(a.what, a.seconds, a.status) for a in fake_graph.status_acks()[statuses_before:]]
+    everything = acks + statuses + storm.acks
+    report = ack_report(acks, statuses, storm.acks)
+    (ROOT / "results" / "whatsapp-acks.txt").write_text(report, encoding="utf-8")
+    print(report)
+    assert len(storm.acks) >= 10 and len(statuses) >= 60, report
+    assert all(status == 200 for _, _, status in everything), report
+    slow = [
+        (what, round(seconds, 3)) for what, seconds, _ in everything if seconds > ACK_LIMIT_SECONDS
+    ]
+    assert not slow, f"acknowledged too slowly: {slow}\n{report}"
+
+
+def ack_report(*groups: list[tuple[str, float, int]]) -> str:
+    lines = ["Acknowledgement times of the WhatsApp webhook (limit 250 ms):"]
+    for name, group in zip(("messages", "status callbacks", "status callbacks during the result"),
+                           groups, strict=True):  # fmt: skip
+        times = sorted(seconds for _, seconds, _ in group)
+        if times:
+            lines.append(f"- {name}: {len(times)} calls, median {times[len(times) // 2] * 1000:.0f} ms, "
+                         f"max {times[-1] * 1000:.0f} ms")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def test_whatsapp_refuses_to_start_without_a_public_web_address(bot_servers):
+    """With WhatsApp configured and no public https KC_PUBLIC_WEB_URL, Rasa does not start."""
+    env = {k: v for k, v in bot_servers.env.items() if k != "KC_PUBLIC_WEB_URL"}
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    for url in (None, "http://127.0.0.1:8000"):
+        if url:
+            env["KC_PUBLIC_WEB_URL"] = url
+        finished = subprocess.run(
+            [str(VENV_BIN / "rasa"), "run", "--credentials", "credentials.yml", "--port", "9",
+             "--interface", "127.0.0.1", "--enable-api"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        output = finished.stdout + finished.stderr
+        assert finished.returncode != 0, output[-2000:]
+        assert "KC_PUBLIC_WEB_URL" in output and "public https address" in output, output[-2000:]
+        assert "Traceback" not in output, output[-2000:]  # a clear message, not a stack trace
+
 
 def test_duplicate_after_a_restart_is_still_ignored(bot_servers):
+    from bot.channel_ids import message_id_key
+    from bot.identity import load_or_create_key
     from bot.store import ResultsStore
 
-    store = ResultsStore(bot_servers.var_dir / "results.db")
+    key = message_id_key(load_or_create_key(None, bot_servers.var_dir / "identity.key"))
+    store = ResultsStore(bot_servers.var_dir / "results.db", message_id_key=key)
     try:
         assert store.first_delivery("whatsapp:wamid.check.1") is False
     finally:
         store.close()
+    raw = b"".join(p.read_bytes() for p in bot_servers.var_dir.glob("results.db*"))
+    assert b"wamid" not in raw  # only keyed hashes of message ids are stored
 
 
 def test_a_bedoel_je_is_answered_with_a_reply_button(bot_servers, fake_graph):

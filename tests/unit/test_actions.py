@@ -18,6 +18,7 @@ from actions.delete_data import ActionDeleteData
 from actions.explain import ActionExplainQuestion
 from actions.go_back import ActionGoBack
 from actions.pause import ActionPauseCheck
+from actions.restart_check import ActionRestartCheck
 from actions.session_start import ActionSessionStart
 from actions.share_code import ActionShareCode, ActionWithdrawShareCode
 from actions.show_result import ActionShowResult
@@ -240,6 +241,21 @@ async def test_go_back_reopens_the_previous_question_and_unstores_it(domain):
     assert stored.answers == {"toestemming": "ja"}
 
 
+async def test_starting_over_forgets_the_answers_and_keeps_the_consent(domain):
+    slots = {"answers": {}, "assessment_id": "d" * 32}
+    first, _ = await validate(domain, slots, "ja")
+    second, _ = await validate(domain, {**slots, "answers": first["answers"]}, "horeca")
+    dispatcher = CollectingDispatcher()
+    events = await ActionRestartCheck().run(
+        dispatcher, tracker({**slots, "answers": second["answers"]}), domain
+    )
+    values = slot_values(events)
+    assert values["answers"] == {"toestemming": "ja"}
+    assert values["assessment_id"] != "d" * 32
+    assert dispatcher.messages[0]["response"] == "utter_restarting"
+    assert runtime.store().result("d" * 32) is None
+
+
 async def test_go_back_at_the_first_question(domain):
     dispatcher = CollectingDispatcher()
     assert await ActionGoBack().run(dispatcher, tracker({"answers": {}}), domain) == []
@@ -261,10 +277,13 @@ async def test_show_result_stores_and_sends_the_fixed_json(domain, assessment):
     events = await ActionShowResult().run(
         dispatcher, tracker({"answers": answers, "assessment_id": "d" * 32}), domain
     )
-    text, advice, code, custom = dispatcher.messages
+    custom, text, advice, code = dispatcher.messages
     assert "Je score is 100 van de 100." in text["text"]
     assert re.search(r"Je deelcode voor je adviseur: [2-9A-Z]{4}-[2-9A-Z]{4}", code["text"])
-    assert "Mijn advies voor jou:\n1. KSF Branchecertificaat" in advice["text"]
+    assert (
+        "Mijn advies voor jou:\n1. Certificaat van de Klantenservice Federatie (KSF)"
+        in advice["text"]
+    )
     assert custom["custom"] == {
         "type": "assessment_result",
         "scores": dict.fromkeys(
@@ -275,7 +294,6 @@ async def test_show_result_stores_and_sends_the_fixed_json(domain, assessment):
             "ksf_branchecertificaat",
             "mbo3_contactcenter",
             "mbo3_commercieel_binnendienst",
-            "wft_basis",
         ],
         "completed": True,
     }
@@ -289,7 +307,7 @@ async def test_show_result_without_consent_stores_nothing(domain, assessment):
     dispatcher = CollectingDispatcher()
     answers = all_answers(assessment, consent="nee")
     await ActionShowResult().run(dispatcher, tracker({"answers": answers}), domain)
-    assert dispatcher.messages[2]["custom"]["completed"] is True
+    assert dispatcher.messages[0]["custom"]["completed"] is True
     assert not any("deelcode" in (m.get("text") or "") for m in dispatcher.messages)
     assert runtime.store().latest(runtime.person_for(SENDER)) is None
 
@@ -370,7 +388,7 @@ async def test_explain_advice_names_the_answers_behind_each_route(domain, assess
     )
     text = dispatcher.messages[0]["text"]
     assert text.startswith("Waarom dit advies?")
-    assert "- KSF Branchecertificaat (A, B of chat): je totaalscore is 100." in text
+    assert "- Certificaat van de Klantenservice Federatie (KSF): je totaalscore is 100." in text
     assert "werk.nl" in text
 
 
@@ -378,7 +396,7 @@ async def test_more_advice_lists_every_route_with_source(domain, assessment):
     dispatcher = CollectingDispatcher()
     await ActionMoreAdvice().run(dispatcher, tracker({"answers": all_answers(assessment)}), domain)
     text = dispatcher.messages[0]["text"]
-    assert "WFT-basis" in text and "Bron: Klantenservice Federatie" in text
+    assert "Wft-diploma" in text and "Bron: Klantenservice Federatie" in text
     assert "https://www.ksfbranchecertificaat.nl" in text
 
 
@@ -416,7 +434,7 @@ async def test_share_code_is_the_same_when_asked_again_until_withdrawn(domain, a
     slots = {"answers": all_answers(assessment), "assessment_id": "e" * 32}
     finished = CollectingDispatcher()
     await ActionShowResult().run(finished, tracker(slots), domain)
-    first = code_in(finished.messages[2])
+    first = code_in(finished.messages[3])
 
     again = CollectingDispatcher()
     assert await ActionShareCode().run(again, tracker(slots), domain) == []
@@ -447,7 +465,7 @@ async def test_deleting_data_also_removes_share_codes(domain, assessment):
     slots = {"answers": all_answers(assessment), "assessment_id": "f" * 32}
     finished = CollectingDispatcher()
     await ActionShowResult().run(finished, tracker(slots), domain)
-    code = code_in(finished.messages[2]).replace("-", "")
+    code = code_in(finished.messages[3]).replace("-", "")
     assert runtime.store().assessment_for_code(code, "2000-01-01") == "f" * 32
     await ActionDeleteData().run(CollectingDispatcher(), tracker(slots), domain)
     assert runtime.store().assessment_for_code(code, "2000-01-01") is None

@@ -17,6 +17,7 @@ from bot.adviser.overview import (
     protected,
     read_rows,
     shown,
+    week_start,
 )
 from bot.adviser.passwords import WeakPassword, hash_password, verify_password
 from bot.adviser.throttle import Throttle
@@ -111,8 +112,9 @@ def test_overview_counts_drop_out_at_the_open_question(assessment):
     second = assessment.questions[2]
     partial = {q.id: q.options[0].id for q in assessment.questions[:2]}
     rows = [row(NOW - timedelta(days=3), partial, False) for _ in range(5)]
-    rows += [row(NOW - timedelta(hours=2), partial, False)]  # still busy, not stopped
-    data = build_overview(assessment, content, rows, now=NOW)
+    rows += [row(NOW + timedelta(hours=32), partial, False)]  # Sunday night: busy at week's end
+    rows += [row(NOW + timedelta(days=3), partial, False)]  # in the current week: not shown
+    data = build_overview(assessment, content, rows, now=NOW + timedelta(days=4))
     assert data["totals"] == {"started": 6, "completed": 0, "stopped": 5}
     assert data["dropout"] == [
         {"question_id": second.id, "number": 2, "question": second.text, "count": 5}
@@ -133,8 +135,10 @@ def test_demo_seed_fills_a_database_and_refuses_a_real_one(fresh_store, assessme
     assert [name for name, _ in seeded.codes] == [p.name for p in PERSONAS]
     assert AdviserAccounts(fresh_store).authenticate("demo", seeded.password) == "demo"
     assert seeded.password in seeded.summary()
-    data = build_overview(assessment, content, read_rows(fresh_store), now=NOW)
-    assert data["totals"]["completed"] == seeded.completed
+    rows = read_rows(fresh_store)
+    data = build_overview(assessment, content, rows, now=NOW)
+    before_this_week = [r for r in rows if r.completed_at and r.completed_at < iso(week_start(NOW))]
+    assert data["totals"]["completed"] == len(before_this_week) < seeded.completed
     assert any(g["quartiles"] for g in data["groups"])
     with pytest.raises(DemoRefused):
         seed_demo(fresh_store, assessment, content, people=5)

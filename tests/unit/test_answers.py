@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import Outcome, normalize, parse_answer
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -101,3 +102,49 @@ def test_other_questions(assessment, question_id, text, option_id):
 def test_normalize_strips_accents_and_punctuation():
     assert normalize("  Één, Twéé!  ") == "een twee"
     assert normalize("'s avonds") == "s avonds"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "option_id"),
+    [
+        ("tijden", "avond en weekend allebei prima", "beide"),
+        ("tijden", "woensdagavond en zaterdag kan ik", "beide"),
+        ("tijden", "avond en weekend is geen probleem", "beide"),
+        ("kanaal", "bellen en chatten vind ik allebei leuk", "beide"),
+        ("talen", "engels spaans en frans", "meer"),
+        ("talen", "arabisch, engels en een beetje frans", "meer"),
+    ],
+)
+def test_an_answer_naming_every_part_picks_the_combined_option(
+    assessment, question_id, text, option_id
+):
+    parsed = parse_answer(assessment.question(question_id), text)
+    assert parsed.matched and parsed.option.id == option_id
+    assert parsed.via == "combination"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [
+        ("tijden", "weekenden ja, avonden nee"),
+        ("tijden", "weekend wel, avond niet"),
+        ("tijden", "niet in de avond en niet in het weekend"),
+        ("tijden", "avonden wel, weekend is voor mijn kinderen"),
+        ("kanaal", "schrijven, bellen vind ik eng"),
+        ("talen", "alleen engels, geen frans"),
+    ],
+)
+def test_naming_both_parts_while_ruling_one_out_is_no_combination(assessment, question_id, text):
+    parsed = parse_answer(assessment.question(question_id), text)
+    assert not (parsed.matched and parsed.option.combines)
+
+
+def test_combines_must_name_other_options_of_the_question(tmp_path):
+    from bot.assessment import load_assessment
+    from bot.content_reader import ContentError
+
+    source = tmp_path / "q.yml"
+    text = (ROOT / "bot/content/questions.yml").read_text(encoding="utf-8")
+    source.write_text(text.replace("combines: [avond, weekend]", "combines: [avond, maandag]"))
+    with pytest.raises(ContentError, match="combines"):
+        load_assessment(source)

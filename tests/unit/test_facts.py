@@ -50,7 +50,7 @@ def test_every_topic_has_a_button_title_that_fits_whatsapp():
     ("answer", "problem"),
     [
         ("Er werken 141.000 mensen.", "no source with a year"),
-        ("Een. Twee. Drie. Vier.", "more than 3 sentences"),
+        ("Een. Twee. Drie. Vier. Vijf.", "more than 4 sentences"),
     ],
 )
 def test_bad_facts_are_rejected(tmp_path, answer, problem):

@@ -26,7 +26,7 @@ from bot.my_data import build_export, export_text
 from bot.sharing import share_code_for
 from bot.store import ResultsStore, iso
 from bot.tracker_store import ErasingSQLTrackerStore
-from tests.conftest import all_answers
+from tests.conftest import TEST_MESSAGE_ID_KEY, all_answers
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 
@@ -209,7 +209,7 @@ async def test_tracker_store_erases_the_conversation_on_the_erasure_action(tmp_p
 
 
 def _write_many(path: str, worker: int, count: int) -> None:
-    store = ResultsStore(path)
+    store = ResultsStore(path, message_id_key=TEST_MESSAGE_ID_KEY)
     for number in range(count):
         assessment_id = f"w{worker}-{number}"
         store.start_assessment(assessment_id, f"person-{worker}-{number}", 1)

@@ -16,14 +16,15 @@ def test_all_highest_answers_score_100(assessment):
     assert result.band.id == "sterk"
 
 
-def test_all_lowest_answers_score_0(assessment):
+def test_all_lowest_answers_score_0_except_preferring_one_channel(assessment):
     result = score(assessment, all_answers(assessment, "min"))
-    assert result.scores == dict.fromkeys(GROUP_IDS, 0)
-    assert result.overall == 0
+    # sch_wisselen has no 0: liking one channel best scores 1 of 3 (docs/scoring.md).
+    assert result.scores == {**dict.fromkeys(GROUP_IDS, 0), "schakelen": 8}  # (1/3) / 4
+    assert result.overall == 2
     assert result.band.id == "zwak"
-    # Everything is weak: the strengths are still the first two groups (tie rule).
-    assert result.strengths == ("communicatief", "analytisch")
-    assert result.develop == ("administratief", "commercieel", "schakelen")
+    # The other groups tie at 0: the first in report order is the second strength.
+    assert result.strengths == ("schakelen", "communicatief")
+    assert result.develop == ("administratief", "commercieel", "analytisch")
 
 
 def test_mixed_answers_follow_the_documented_formula(assessment):
@@ -49,10 +50,10 @@ def test_develop_lists_groups_under_60_lowest_first(assessment):
     answers["sch_wachtrij"] = "paniek"
     for qid in ("com_tevreden", "com_verkopen"):
         answers[qid] = "soms"
-    answers["com_kans"] = "tips"
+    answers["com_kans"] = "niet_mijn_taak"
     result = score(assessment, answers)
     assert result.scores["schakelen"] == 25
-    assert result.scores["commercieel"] == 58  # (0.5 + 0.5 + 1/3 + 1) / 4
+    assert result.scores["commercieel"] == 50  # (0.5 + 0.5 + 0 + 1) / 4
     assert result.develop == ("schakelen", "commercieel")
 
 
@@ -88,3 +89,15 @@ def test_bands(value, band):
 def test_scoring_is_deterministic(assessment):
     answers = all_answers(assessment)
     assert score(assessment, answers) == score(assessment, dict(reversed(answers.items())))
+
+
+def test_rescored_items_match_docs_scoring(assessment):
+    """docs/scoring.md, "Rescored items": the customer's question first, one channel is no 0."""
+
+    def points(question_id):
+        return {o.id: o.points for o in assessment.question(question_id).options}
+
+    # Solving the question and then offering what fits beats both halves alone.
+    assert points("com_kans") == {"aanbieden": 3, "tips": 2, "niet_mijn_taak": 0}
+    assert points("sch_wisselen") == {"leuk": 3, "wennen": 2, "vervelend": 1}
+    assert points("com_nee_horen") == {"hoort_erbij": 3, "lastig": 2, "ontmoedigd": 0}

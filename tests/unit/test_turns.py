@@ -70,6 +70,9 @@ def test_an_answer_is_never_taken_for_a_request(assessment, question_id, text, i
         ("heb je andere talen nodig?", "faq"),
         ("kan ik met een adviseur van het uwv praten?", "faq"),
         ("hoeveel verdien je?", "faq"),
+        ("opnieuw beginnen", "start_check"),
+        ("ik wil helemaal opnieuw beginnen", "start_check"),
+        ("kan ik van voren af aan beginnen", "start_check"),
     ],
 )
 def test_a_clear_request_leaves_the_question(assessment, text, wanted):
@@ -107,9 +110,15 @@ def test_flow_changes_need_clear_words_or_a_very_sure_nlu_on_a_non_answer(assess
     assert read_turn(question, "kun je dat weghalen", "delete_data", 0.99).request != "delete_data"
 
 
-def test_unrelated_text_does_not_show_my_data(assessment):
-    reading = read_turn(assessment.question(SCALE), "mijn kat heet Pip, wat vind je daarvan?")
+@pytest.mark.parametrize("confidence", [0.5, 0.99])
+def test_unrelated_text_does_not_show_my_data(assessment, confidence):
+    """Seen twice in issue 13: the NLU took an unrelated message for "wat weet je van mij"."""
+    text = "mijn kat heet Pip, wat vind je daarvan?"
+    reading = read_turn(assessment.question(SCALE), text, "show_my_data", confidence)
     assert reading.request != "show_my_data"
+    assert decided_intent(text, "show_my_data") == "faq"
+    assert decided_intent("mijn kat heet Pip", "show_my_data") == "out_of_scope"
+    assert decided_intent("laat mijn gegevens zien", "show_my_data") is None
     assert explicit_request("mijn kat heet Pip, wat vind je daarvan?") is None
 
 
@@ -126,6 +135,8 @@ def test_unrelated_text_does_not_show_my_data(assessment):
         ("wat verdien je ermee?", "ask_why", "faq"),  # no why-words: the topic model decides
         ("waarom vraag je dat?", "ask_why", None),
         ("help ik snap het niet", "help", None),
+        ("opnieuw beginnen", "inform", "start_check"),
+        ("ik wil de vorige opnieuw doen", "start_check", "go_back"),
     ],
 )
 def test_rasa_component_decides_clear_requests_and_questions(text, intent, expected):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pypdf import PdfReader
 
+from bot import runtime
 from bot.web.app import WebConfig, create_app
 from tests.conftest import ROOT
 
@@ -61,6 +63,19 @@ async def test_chart_is_a_png(client):
     assert (await response.read()).startswith(b"\x89PNG")
 
 
+async def test_widget_chart_is_an_svg_made_for_the_width_it_is_shown_at(client):
+    data = await (await client.get(f"/api/result.json?{QUERY}")).json()
+    assert data["chart_svg_url"] == f"/api/chart.svg?{QUERY}"
+    response = await client.get(f"{data['chart_svg_url']}&w=312")
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "image/svg+xml"
+    svg = await response.text()
+    assert re.search(r'<svg[^>]* width="312px"', svg)
+    for width in ("100", "5000", "abc", "312.5"):
+        response = await client.get(f"/api/chart.svg?{QUERY}&w={width}")
+        assert response.status == 400
+
+
 async def test_report_is_a_pdf_with_real_text(client):
     response = await client.get(f"/api/report.pdf?{QUERY}")
     assert response.headers["Content-Type"] == "application/pdf"
@@ -70,7 +85,7 @@ async def test_report_is_a_pdf_with_real_text(client):
     assert len(pdf.pages) <= 2
     assert "Je totaalscore is 75 van de 100." in text
     assert "Commercieel: 88 van de 100 (sterk)" in text
-    assert "KSF Branchecertificaat (A, B of chat)" in text and "Cursus typen" in text
+    assert "Certificaat van de Klantenservice Federatie (KSF)" in text and "Cursus typen" in text
     assert "https://www.ksfbranchecertificaat.nl" in text
     assert "geen naam of telefoonnummer" in text
 
@@ -100,3 +115,16 @@ async def test_privacy_page_shows_the_dutch_statement_only(client):
     assert "For operators" not in html
     index = await (await client.get("/")).text()
     assert 'href="/privacy"' in index
+
+
+async def test_demo_page_tells_the_widget_our_privacy_page_whatever_its_scheme(
+    isolated_runtime, monkeypatch
+):
+    monkeypatch.setenv("KC_PUBLIC_WEB_URL", "http://kc.example.nl")
+    runtime.reset()
+    app = create_app(
+        WebConfig(rasa_url="http://127.0.0.1:5005", node_modules=ROOT / "node_modules")
+    )
+    async with TestClient(TestServer(app)) as client:
+        index = await (await client.get("/")).text()
+    assert 'data-privacy-url="http://kc.example.nl/privacy"' in index

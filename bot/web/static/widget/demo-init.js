@@ -6,5 +6,6 @@
   window.KlantcontactWidget.init({
     socketUrl: tag.getAttribute("data-rasa-url"),
     title: tag.getAttribute("data-title"),
+    privacyUrl: tag.getAttribute("data-privacy-url") || undefined,
   });
 })();

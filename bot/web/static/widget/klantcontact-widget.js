@@ -6,9 +6,16 @@
  *   <script>KlantcontactWidget.init({ socketUrl: "http://127.0.0.1:5005" });</script>
  *
  * Options: socketUrl (required), title, startOpen, color, strings (Dutch texts),
- * apiBase (where /api/result.json lives; default: this page's origin).
+ * apiBase (where /api/result.json lives; default: this page's origin),
+ * privacyUrl (our privacy page; shown as a link in words whatever its scheme;
+ * default: any link whose path is /privacy).
  * Every text from the user and the bot is escaped before it is shown; only a
  * small safe subset of markdown (bold, lists, https links) is rendered.
+ *
+ * What a person sees: after every bot turn the start of the newest bot message
+ * (or of the result card) is scrolled into view, with its answer buttons right
+ * below it; when the buttons do not fit, the question stays in view and a hint
+ * says that more options follow.
  */
 (function () {
   "use strict";
@@ -28,9 +35,17 @@
     disconnected: "De verbinding is weg. Ik probeer opnieuw te verbinden...",
     reconnected: "Weer verbonden. Je kunt verder.",
     progress: "Voortgang",
+    progressQuestion: "Vraag {n} van {total}",
+    progressDone: "Klaar",
+    conversation: "Gesprek",
+    answers: "Antwoorden",
+    moreOptions: "Meer keuzes",
+    privacyLink: "Lees hoe we met je gegevens omgaan",
+    copy: "Kopieer",
+    copied: "Gekopieerd",
+    copiedStatus: "De deelcode is gekopieerd.",
+    copyFailed: "Kopiëren lukt niet. Selecteer de code en kopieer hem zelf.",
     resultTitle: "Jouw uitslag",
-    scoresTitle: "Je scores",
-    routesTitle: "Advies",
     report: "Download je rapport (PDF)",
     myData: "Download je gegevens (JSON-bestand)",
     you: "Jij",
@@ -54,9 +69,15 @@
       .replace(/'/g, "&#39;");
   }
 
+  var URL_PATTERN = /https?:\/\/[A-Za-z0-9._~:/?#@!$&()*+,;=%-]+[A-Za-z0-9/]/g;
+  var SHARE_CODE = /\b([2-9A-Z]{4}-[2-9A-Z]{4})\b/g;
+
   // Safe markdown: escape everything first, then allow **bold**, "- " lists
   // and https links. Nothing the user or the bot sends can become markup.
-  function renderMarkdown(text) {
+  // ``options.privacyUrl`` is our privacy page: linked in words, whatever its scheme.
+  // A share code ("deelcode") is kept on one line.
+  function renderMarkdown(text, options) {
+    var inline = function (escaped) { return inlineMarkup(escaped, options || {}); };
     var lines = escapeHtml(text).split("\n");
     var html = [];
     var inList = false;
@@ -73,11 +94,28 @@
     return html.join("");
   }
 
-  function inline(escaped) {
-    return escaped
+  function isPrivacyUrl(url, privacyUrl) {
+    if (privacyUrl) { return url === escapeHtml(privacyUrl); }
+    return /^https?:\/\/[^/?#]+\/privacy$/.test(url);
+  }
+
+  function inlineMarkup(escaped, options) {
+    var html = escaped
       .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-      .replace(/(https:\/\/[A-Za-z0-9._~:/?#@!$&()*+,;=%-]+[A-Za-z0-9/])/g,
-        '<a href="$1" target="_blank" rel="noopener noreferrer">$1</a>');
+      .replace(URL_PATTERN, function (url) {
+        if (isPrivacyUrl(url, options.privacyUrl)) {
+          return '<a href="' + url + '" class="kc-privacy" target="_blank" rel="noopener noreferrer">' +
+            escapeHtml(options.privacyLink || DEFAULT_STRINGS.privacyLink) + "</a>";
+        }
+        if (url.indexOf("https://") !== 0) { return url; }  // only our own page over http
+        return '<a href="' + url + '" target="_blank" rel="noopener noreferrer">' + url + "</a>";
+      });
+    // "Meer over je gegevens en je rechten: <link>": the link's words say it all.
+    html = html.replace(/(^|<br>|\n)[^<>\n]{0,80}:\s*(<a [^>]*class="kc-privacy")/g, "$1$2");
+    if (/deelcode/i.test(escaped)) {
+      html = html.replace(SHARE_CODE, '<span class="kc-code">$1</span>');
+    }
+    return html;
   }
 
   function el(tag, attrs, text) {
@@ -131,13 +169,29 @@
     header.appendChild(this.closeButton);
     this.progress = el("div", { class: "kc-progress", role: "progressbar", "aria-label": s.progress,
       "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": "0", hidden: "" });
+    var track = el("div", { class: "kc-progress-track" });
     this.progressBar = el("div", { class: "kc-progress-bar" });
-    this.progress.appendChild(this.progressBar);
+    track.appendChild(this.progressBar);
+    this.progressLabel = el("span", { class: "kc-progress-label", "aria-hidden": "true" });
+    this.progress.appendChild(track);
+    this.progress.appendChild(this.progressLabel);
+    // One scrolling area: the conversation, the answer buttons under the newest
+    // question, and the typing indicator.
+    var body = el("div", { class: "kc-body" });
+    this.scroller = el("div", { class: "kc-scroll", role: "region", tabindex: "0",
+      "aria-label": s.conversation });
     this.messages = el("div", { class: "kc-messages", role: "log", "aria-live": "polite",
-      "aria-relevant": "additions", tabindex: "0", "aria-label": "Gesprek" });
-    this.status = el("p", { class: "kc-status", role: "status" });
+      "aria-relevant": "additions" });
+    this.replies = el("div", { class: "kc-replies", role: "group", "aria-label": s.answers });
     this.typing = el("p", { class: "kc-typing", hidden: "" }, s.typing);
-    this.replies = el("div", { class: "kc-replies", role: "group", "aria-label": "Antwoorden" });
+    this.scroller.appendChild(this.messages);
+    this.scroller.appendChild(this.replies);
+    this.scroller.appendChild(this.typing);
+    // A visual hint only; keyboard and screen reader users reach every button anyway.
+    this.more = el("div", { class: "kc-more", "aria-hidden": "true", hidden: "" }, s.moreOptions);
+    body.appendChild(this.scroller);
+    body.appendChild(this.more);
+    this.status = el("p", { class: "kc-status", role: "status" });
     this.form = el("form", { class: "kc-form" });
     var label = el("label", { for: "kc-input", class: "kc-label" }, s.inputLabel);
     this.input = el("input", { id: "kc-input", type: "text", autocomplete: "off", maxlength: "1000",
@@ -146,14 +200,44 @@
     this.form.appendChild(label);
     this.form.appendChild(this.input);
     this.form.appendChild(send);
-    [header, this.progress, this.messages, this.status, this.typing, this.replies, this.form]
+    [header, this.progress, body, this.status, this.form]
       .forEach(function (part) { this.panel.appendChild(part); }, this);
     root.appendChild(this.panel);
     root.appendChild(this.launcher);
     document.body.appendChild(root);
+    this.root = root;
 
     var self = this;
-    this.launcher.addEventListener("click", function () { self.open(true); });
+    // Thick focus rings for keyboard users only: a click or tap never leaves one behind.
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Tab") { root.classList.add("kc-keyboard"); }
+    }, true);
+    document.addEventListener("pointerdown", function () { root.classList.remove("kc-keyboard"); }, true);
+    this.scroller.addEventListener("scroll", function () {
+      if (Math.abs(self.scroller.scrollTop - self.autoScrollTop) > 2) { self.userScrolled = true; }
+      self.updateMore();
+    });
+    // New buttons show no hover effect until the pointer really moves over them.
+    this.replies.addEventListener("pointermove", function (event) {
+      if (event.movementX || event.movementY) { self.replies.classList.remove("kc-fresh"); }
+    });
+    this.more.addEventListener("click", function () {
+      var last = self.replies.lastElementChild;
+      if (last) { last.scrollIntoView({ block: "end", behavior: "smooth" }); }
+    });
+    if (window.ResizeObserver) {
+      // Images that load, fonts, a phone keyboard: keep the newest question in view.
+      var observer = new window.ResizeObserver(function () {
+        if (!self.userScrolled) { self.keepInView(); } else { self.updateMore(); }
+      });
+      observer.observe(this.scroller);
+      observer.observe(this.messages);
+    }
+    window.addEventListener("resize", function () {
+      window.clearTimeout(self.resizeTimer);
+      self.resizeTimer = window.setTimeout(function () { self.fitCharts(); }, 300);
+    });
+    this.launcher.addEventListener("click", function (event) { self.open(true, event.detail === 0); });
     this.closeButton.addEventListener("click", function () { self.close(); });
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -165,7 +249,9 @@
     });
   };
 
-  Widget.prototype.open = function (focus) {
+  // ``byKeyboard``: focus the text box; after a click or tap focus the conversation
+  // instead, so a phone does not open its keyboard over the chat.
+  Widget.prototype.open = function (focus, byKeyboard) {
     this.panel.hidden = false;
     this.launcher.setAttribute("aria-expanded", "true");
     this.launcher.hidden = true;
@@ -174,7 +260,10 @@
       this.greeted = true;
       this.emit("/greet");
     }
-    if (focus) { this.input.focus(); }
+    this.fitCharts();
+    this.keepInView();
+    if (focus && byKeyboard) { this.input.focus(); }
+    else if (focus) { this.scroller.focus({ preventScroll: true }); }
   };
 
   Widget.prototype.close = function () {
@@ -211,8 +300,9 @@
   };
 
   Widget.prototype.sendUser = function (shown, message) {
-    this.add({ from: "user", text: shown });
     this.clearReplies();
+    this.turnHasResult = false;
+    this.add({ from: "user", text: shown });
     this.emit(message);
   };
 
@@ -220,7 +310,10 @@
     var self = this;
     this.typing.hidden = !on;
     window.clearTimeout(this.typingTimer);
-    if (on) { this.typingTimer = window.setTimeout(function () { self.typing.hidden = true; }, 15000); }
+    if (on) {
+      this.typingTimer = window.setTimeout(function () { self.typing.hidden = true; }, 15000);
+      if (!this.anchor) { this.keepInView(); }
+    }
   };
 
   Widget.prototype.receive = function (data) {
@@ -245,7 +338,9 @@
       class: "kc-report" }, this.strings.myData);
     item.appendChild(link);
     this.messages.appendChild(item);
-    this.messages.scrollTop = this.messages.scrollHeight;
+    this.anchor = item;
+    this.userScrolled = false;
+    this.keepInView();
   };
 
   // After "verwijder mijn gegevens": forget the conversation in this browser too, start anew.
@@ -269,55 +364,154 @@
     }, this);
   };
 
+  // The anchor is what must be in view after the bot's turn: the result card when
+  // the turn brought one, else the newest bot message. Only a user message resets it.
   Widget.prototype.render = function (entry, isLast) {
-    var item = el("div", { class: "kc-message kc-" + entry.from });
+    var item = el("div", { class: "kc-message kc-" + entry.from + (entry.result ? " kc-result" : "") });
     var who = el("span", { class: "kc-visually-hidden" },
       (entry.from === "user" ? this.strings.you : this.strings.bot) + ": ");
     item.appendChild(who);
     if (entry.result) {
       item.appendChild(this.resultCard(entry.result));
+      this.setProgress(100, this.strings.progressDone);
     } else {
       var body = el("div", { class: "kc-text" });
-      body.innerHTML = renderMarkdown(entry.text);
+      body.innerHTML = renderMarkdown(entry.text, { privacyUrl: this.options.privacyUrl,
+        privacyLink: this.strings.privacyLink });
+      this.addCopyButtons(body);
       item.appendChild(body);
       if (entry.from === "bot") { this.updateProgress(entry.text); }
     }
     this.messages.appendChild(item);
-    this.messages.scrollTop = this.messages.scrollHeight;
+    if (entry.from === "user") {
+      this.anchor = null;
+      this.turnHasResult = false;
+    } else if (entry.result) {
+      this.anchor = item;
+      this.turnHasResult = true;
+    } else if (!this.turnHasResult) {
+      this.anchor = item;
+    }
     if (isLast) {
       this.clearReplies();
       if (entry.buttons && entry.buttons.length) { this.showReplies(entry.buttons); }
     }
+    // Scroll after the buttons are there, to the start of the newest bot message.
+    this.userScrolled = false;
+    this.keepInView();
+  };
+
+  // Bring the anchor's top into view; show as much below it as fits. Without an
+  // anchor (the user just answered) show the end of the conversation.
+  Widget.prototype.keepInView = function () {
+    var scroller = this.scroller;
+    if (this.panel.hidden) { return; }
+    var bottom = scroller.scrollHeight - scroller.clientHeight;
+    var target = bottom;
+    if (this.anchor && this.anchor.isConnected) {
+      var top = this.anchor.getBoundingClientRect().top - scroller.getBoundingClientRect().top +
+        scroller.scrollTop - 8;
+      target = Math.min(bottom, top);
+    }
+    scroller.scrollTop = Math.max(0, target);
+    this.autoScrollTop = scroller.scrollTop;
+    this.updateMore();
+  };
+
+  // "Meer keuzes": shown while the last answer button is below the visible part.
+  Widget.prototype.updateMore = function () {
+    var last = this.replies.lastElementChild;
+    var hidden = true;
+    if (last && !this.panel.hidden) {
+      hidden = last.getBoundingClientRect().bottom <= this.scroller.getBoundingClientRect().bottom + 1;
+    }
+    if (this.more.hidden !== hidden) { this.more.hidden = hidden; }
   };
 
   Widget.prototype.updateProgress = function (text) {
     var match = /^Vraag (\d+) van (\d+)/.exec(text);
     if (!match) { return; }
     var percent = Math.round((Number(match[1]) - 1) / Number(match[2]) * 100);
+    this.setProgress(percent, this.strings.progressQuestion
+      .replace("{n}", match[1]).replace("{total}", match[2]));
+  };
+
+  Widget.prototype.setProgress = function (percent, words) {
     this.progress.hidden = false;
     this.progress.setAttribute("aria-valuenow", String(percent));
-    this.progress.setAttribute("aria-valuetext", "Vraag " + match[1] + " van " + match[2]);
+    this.progress.setAttribute("aria-valuetext", words);
+    this.progressLabel.textContent = words;
     this.progressBar.style.width = percent + "%";
   };
 
   Widget.prototype.clearReplies = function () {
     while (this.replies.firstChild) { this.replies.removeChild(this.replies.firstChild); }
+    this.more.hidden = true;
   };
 
   Widget.prototype.showReplies = function (buttons) {
     var self = this;
+    this.replies.classList.add("kc-fresh");
     buttons.forEach(function (button) {
       var node = el("button", { type: "button", class: "kc-reply" }, button.title);
-      node.addEventListener("click", function () {
+      node.addEventListener("click", function (event) {
         self.sendUser(button.title, button.payload);
-        self.input.focus();  // the buttons go away: keep keyboard users in the chat
+        // The buttons go away. A keyboard user goes on in the text box; after a click or
+        // a tap the conversation gets the focus (no ring, no phone keyboard).
+        if (event.detail === 0) { self.input.focus(); }
+        else { self.scroller.focus({ preventScroll: true }); }
       });
       self.replies.appendChild(node);
     });
   };
 
+  // A copy button after every share code in a message.
+  Widget.prototype.addCopyButtons = function (body) {
+    var self = this;
+    Array.prototype.forEach.call(body.querySelectorAll(".kc-code"), function (code) {
+      var button = el("button", { type: "button", class: "kc-copy" }, self.strings.copy);
+      button.addEventListener("click", function () { self.copy(code, button); });
+      code.parentNode.insertBefore(button, code.nextSibling);
+      code.parentNode.insertBefore(document.createTextNode(" "), button);
+    });
+  };
+
+  Widget.prototype.copy = function (code, button) {
+    var self = this;
+    var text = code.textContent;
+    var done = function () {
+      button.textContent = self.strings.copied;
+      button.classList.add("kc-copied");
+      self.setStatus(self.strings.copiedStatus);
+      window.clearTimeout(button.kcTimer);
+      button.kcTimer = window.setTimeout(function () {
+        button.textContent = self.strings.copy;
+        button.classList.remove("kc-copied");
+        if (self.status.textContent === self.strings.copiedStatus) { self.setStatus(""); }
+      }, 5000);
+    };
+    var failed = function () {
+      var range = document.createRange();
+      range.selectNodeContents(code);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      self.setStatus(self.strings.copyFailed);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, failed);
+    } else {
+      failed();
+    }
+  };
+
+
+  // The result card: heading, the chart (an SVG made for the width it is shown at,
+  // so its text is as large as the body text), the total and the PDF. The scores,
+  // strengths and advice follow as messages.
   Widget.prototype.resultCard = function (result) {
     var s = this.strings;
+    var self = this;
     var card = el("div", { class: "kc-card" });
     card.appendChild(el("h3", {}, s.resultTitle));
     var query = Object.keys(result.scores || {}).map(function (key) {
@@ -334,39 +528,45 @@
       })
       .then(function (data) {
         body.textContent = "";
-        var image = el("img", { src: this.apiBase + data.chart_url, alt: data.chart_alt, class: "kc-chart",
-          width: "560", height: "480" });
+        var image = el("img", { alt: data.chart_alt, class: "kc-chart" });
+        image.kcSource = self.apiBase + data.chart_svg_url;
         body.appendChild(image);
+        self.fitChart(image);
+        image.addEventListener("load", function () { if (!self.userScrolled) { self.keepInView(); } });
         body.appendChild(el("p", { class: "kc-overall" }, data.overall_words + " Totaal: " + data.overall + " van de 100."));
-        body.appendChild(el("h4", {}, s.scoresTitle));
-        var scores = el("ul", { class: "kc-scores" });
-        data.groups.forEach(function (g) {
-          scores.appendChild(el("li", {}, g.name + ": " + g.score + " (" + g.band + ")"));
-        });
-        body.appendChild(scores);
-        body.appendChild(el("p", {}, "Sterk in: " + data.strengths.join(", ") + "."));
-        body.appendChild(el("p", {}, "Groeien in: " + data.develop.join(", ") + "."));
-        if (data.routes.length) {
-          body.appendChild(el("h4", {}, s.routesTitle));
-          var routes = el("ul", { class: "kc-routes" });
-          data.routes.slice(0, 3).forEach(function (r) {
-            var li = el("li", {});
-            if (r.link) {
-              li.appendChild(el("a", { href: r.link, target: "_blank", rel: "noopener noreferrer" }, r.name));
-            } else {
-              li.appendChild(el("strong", {}, r.name));
-            }
-            li.appendChild(document.createTextNode(": " + r.what));
-            routes.appendChild(li);
-          });
-          body.appendChild(routes);
-        }
-        body.appendChild(el("a", { href: this.apiBase + data.report_url, class: "kc-report", download: "" }, s.report));
-      }.bind(this))
+        body.appendChild(el("a", { href: self.apiBase + data.report_url, class: "kc-report", download: "" }, s.report));
+        if (!self.userScrolled) { self.keepInView(); }
+      })
       .catch(function () {
         body.textContent = "De uitslag kan nu niet worden getoond. Probeer het later opnieuw.";
       });
     return card;
+  };
+
+  var CHART_STEP = 8;  // chart widths in steps of 8 px, so browsers can cache them
+  var CHART_RATIO = 1.1;  // a chart is at most about this much higher than wide
+  var CARD_EXTRA = 110;  // the card's heading and total line
+
+  // (Re)load a chart made for the width it is shown at, when that width changed.
+  // Not wider than the card, and low enough that the card's top, the chart and the
+  // total fit in the chat together where the screen allows it.
+  Widget.prototype.fitChart = function (image) {
+    var available = image.parentNode ? image.parentNode.clientWidth : 0;
+    if (!available) { available = 320; }
+    var room = this.scroller.clientHeight;
+    if (room) { available = Math.min(available, (room - CARD_EXTRA) / CHART_RATIO); }
+    var width = Math.max(240, Math.min(1200, Math.floor(available / CHART_STEP) * CHART_STEP));
+    if (image.kcWidth && Math.abs(image.kcWidth - width) < 3 * CHART_STEP) { return; }
+    image.kcWidth = width;
+    image.setAttribute("width", String(width));
+    image.src = image.kcSource + "&w=" + width;
+  };
+
+  Widget.prototype.fitCharts = function () {
+    if (this.panel.hidden) { return; }
+    Array.prototype.forEach.call(this.messages.querySelectorAll("img.kc-chart"), function (image) {
+      if (image.kcSource) { this.fitChart(image); }
+    }, this);
   };
 
   window.KlantcontactWidget = {
