@@ -64,7 +64,7 @@ $(CHROMIUM):
 
 install: $(INSTALLED) $(NODE_STAMP)
 
-$(NLP_STAMP): $(INSTALLED) bot/nlp.py
+$(NLP_STAMP): $(INSTALLED) bot/rasa_integration/spacy_pipeline.py
 	$(PY) -m bot nlp build
 
 $(MODEL): $(INSTALLED) $(NLP_STAMP) $(TRAIN_INPUTS)

@@ -10,10 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.state import answers_of
 from bot import runtime
-from bot.advice import Advice, AdviceContent
-from bot.flow import is_complete
-from bot.messages import advice_full_text, advice_reasons_text
-from bot.results import evaluate
+from bot.advice.rules import Advice, AdviceContent
+from bot.check.flow import is_complete
+from bot.conversation.messages import advice_full_text, advice_reasons_text
+from bot.conversation.save_result import evaluate
 
 
 class _AdviceAction(Action, ABC):

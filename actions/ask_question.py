@@ -8,10 +8,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.state import SLOT_CLARIFYING, current_question
 from bot import runtime
-from bot.assessment import Question
-from bot.clarify import Offer
-from bot.faq_replies import is_topic_payload
-from bot.messages import is_other_choice, question_message
+from bot.check.assessment import Question
+from bot.conversation.faq_replies import is_topic_payload
+from bot.conversation.messages import is_other_choice, question_message
+from bot.understanding.clarify import Offer
 
 
 class ActionAskAssessmentAnswer(Action):

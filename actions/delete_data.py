@@ -14,7 +14,7 @@ class ActionDeleteData(Action):
     """Delete the stored results of this sender (after they confirmed).
 
     The conversation itself is erased by the tracker store when Rasa saves
-    this turn (``bot.tracker_store``).
+    this turn (``bot.rasa_integration.tracker_store``).
     """
 
     def name(self) -> str:

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.state import current_question
 from bot import runtime
-from bot.messages import why_message
+from bot.conversation.messages import why_message
 
 
 class ActionExplainQuestion(Action):

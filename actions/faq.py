@@ -7,8 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import runtime
-from bot.faq_replies import faq_reply
-from bot.messages import FAQ_TOPIC_ENTITY
+from bot.conversation.faq_replies import faq_reply
+from bot.conversation.messages import FAQ_TOPIC_ENTITY
 
 
 class ActionAnswerFaq(Action):

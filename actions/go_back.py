@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.state import SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, answers_of
 from bot import runtime
-from bot.answering import previous_answer_removed
-from bot.flow import consent_given, previous_question, without_answer
+from bot.check.flow import consent_given, previous_question, without_answer
+from bot.conversation.apply_answer import remove_previous_answer
 
 
 class ActionGoBack(Action):
@@ -29,7 +29,7 @@ class ActionGoBack(Action):
             return []
         assessment_id = tracker.get_slot(SLOT_ASSESSMENT_ID)
         if assessment_id and consent_given(assessment, answers):
-            previous_answer_removed(runtime.store(), assessment, assessment_id, question)
+            remove_previous_answer(runtime.store(), assessment, assessment_id, question)
         dispatcher.utter_message(response="utter_going_back")
         return [
             SlotSet(SLOT_ANSWERS, without_answer(answers, question.id)),

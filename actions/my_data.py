@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import runtime
 from bot.config import get_settings
-from bot.my_data import build_export, export_text
+from bot.privacy.my_data import build_export, export_text
 
 
 class ActionShowMyData(Action):

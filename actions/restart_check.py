@@ -16,8 +16,8 @@ from actions.state import (
     new_assessment_id,
 )
 from bot import runtime
-from bot.answering import unfinished_check_removed
-from bot.flow import consent_given
+from bot.check.flow import consent_given
+from bot.conversation.apply_answer import unfinished_check_removed
 
 
 class ActionRestartCheck(Action):

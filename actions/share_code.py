@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import runtime
 from bot.config import get_settings
-from bot.share_codes import share_code_text
-from bot.sharing import NoStoredResult, share_code_for, withdraw
+from bot.privacy.share_code_format import share_code_text
+from bot.privacy.share_codes import NoStoredResult, share_code_for, withdraw
 
 
 class ActionShareCode(Action):

@@ -14,12 +14,12 @@ from actions.state import (
     new_assessment_id,
 )
 from bot import runtime
+from bot.check.flow import consent_given, is_complete
 from bot.config import get_settings
-from bot.flow import consent_given, is_complete
-from bot.messages import advice_text, result_payload, result_text
-from bot.results import evaluate, save_result
-from bot.share_codes import share_code_text
-from bot.sharing import ShareCode, share_code_for
+from bot.conversation.messages import advice_text, result_payload, result_text
+from bot.conversation.save_result import evaluate, save_result
+from bot.privacy.share_code_format import share_code_text
+from bot.privacy.share_codes import ShareCode, share_code_for
 
 
 class ActionShowResult(Action):

@@ -18,8 +18,8 @@ from actions.state import (
     new_assessment_id,
 )
 from bot import runtime
+from bot.check.flow import duration_minutes
 from bot.config import get_settings
-from bot.flow import duration_minutes
 
 
 class ActionStartCheck(Action):

@@ -7,8 +7,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.assessment import Assessment, Question
-from bot.flow import open_question
+from bot.check.assessment import Assessment, Question
+from bot.check.flow import open_question
 
 SLOT_ANSWERS = "answers"
 SLOT_ANSWER = "assessment_answer"

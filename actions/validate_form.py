@@ -18,12 +18,12 @@ from actions.state import (
     user_spoke_last,
 )
 from bot import runtime
-from bot.answering import apply_answer, sync_store
-from bot.clarify import Offer
-from bot.flow import is_complete
-from bot.messages import CHOICE_ENTITY, FAQ_TOPIC_ENTITY, clarify_message
-from bot.turns import read_turn
-from bot.unsaved_conversations import said_no
+from bot.check.flow import is_complete
+from bot.conversation.apply_answer import apply_answer, sync_store
+from bot.conversation.messages import CHOICE_ENTITY, FAQ_TOPIC_ENTITY, clarify_message
+from bot.privacy.unsaved_conversations import said_no
+from bot.understanding.answer_or_request import read_turn
+from bot.understanding.clarify import Offer
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +110,7 @@ class ValidateAssessmentForm(FormValidationAction):
             if said_no(assessment, {SLOT_ANSWERS: step.answers}) and not said_no(
                 assessment, {SLOT_ANSWERS: before}
             ):
-                # From now on the conversation is kept in memory only (bot.tracker_store).
+                # From now on the conversation is kept in memory only
+                # (bot.rasa_integration.tracker_store).
                 dispatcher.utter_message(response="utter_not_stored")
         return slots

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.assessment import QUESTIONS_FILE, ContentError, load_assessment
+from bot.check.assessment import QUESTIONS_FILE, ContentError, load_assessment
 from bot.config import get_settings
 
 
@@ -73,7 +73,7 @@ Example:
 )
 @click.option("--sender", required=True, help="Sender id as the channel knows it.")
 def delete(sender: str) -> None:
-    from bot.erasure import erase_sender
+    from bot.privacy.erasure import erase_sender
     from bot.runtime import person_for, store
 
     erased = erase_sender(store(), get_settings().tracker_db, sender, person_for(sender))
@@ -101,7 +101,7 @@ Examples:
 def purge(older_than: str | None, daily: bool) -> None:
     import time
 
-    from bot.erasure import BadAge, parse_age, purge_older_than
+    from bot.privacy.erasure import BadAge, parse_age, purge_older_than
     from bot.runtime import store
 
     settings = get_settings()
@@ -137,11 +137,16 @@ def check_content(path: Path) -> None:
     try:
         assessment = load_assessment(path)
         if path == QUESTIONS_FILE:
-            from bot.advice import load_advice
-            from bot.answer_model import check_examples
-            from bot.content_checks import bot_texts, load_jargon, overall_score, text_problems
-            from bot.facts import load_facts
-            from bot.sources_table import claims, sources_problems
+            from bot.advice.faq import load_facts
+            from bot.advice.rules import load_advice
+            from bot.content_quality.content_checks import (
+                bot_texts,
+                load_jargon,
+                overall_score,
+                text_problems,
+            )
+            from bot.content_quality.sources_table import claims, sources_problems
+            from bot.understanding.answer_model import check_examples
 
             content = load_advice(assessment)
             topics = load_facts()
@@ -183,9 +188,14 @@ Examples:
 )
 @click.option("--write", is_flag=True, help="Rewrite the table in docs/sources.md.")
 def sources(write: bool) -> None:
-    from bot.advice import load_advice
-    from bot.facts import load_facts
-    from bot.sources_table import SOURCES_FILE, claims, sources_problems, updated_document
+    from bot.advice.faq import load_facts
+    from bot.advice.rules import load_advice
+    from bot.content_quality.sources_table import (
+        SOURCES_FILE,
+        claims,
+        sources_problems,
+        updated_document,
+    )
 
     assessment = load_assessment()
     found = claims(assessment, load_advice(assessment), load_facts())
@@ -213,7 +223,7 @@ Example:
 def endpoints(source: Path, out: Path) -> None:
     import os
 
-    from bot.endpoints import write_endpoints
+    from bot.rasa_integration.endpoints_file import write_endpoints
 
     click.echo(write_endpoints(source, out, os.environ))
 
@@ -272,7 +282,7 @@ Example:
 )
 @click.option("--target", type=click.Path(path_type=Path), default=None)
 def nlp_build(target: Path | None) -> None:
-    from bot.nlp import FALLBACK_WARNING, build_pipeline
+    from bot.rasa_integration.spacy_pipeline import FALLBACK_WARNING, build_pipeline
 
     target = target or get_settings().spacy_dir
     source = build_pipeline(target)
@@ -292,7 +302,7 @@ Example:
 )
 @click.option("--target", type=click.Path(path_type=Path), default=None)
 def nlp_status(target: Path | None) -> None:
-    from bot.nlp import FALLBACK_WARNING, pipeline_source
+    from bot.rasa_integration.spacy_pipeline import FALLBACK_WARNING, pipeline_source
 
     target = target or get_settings().spacy_dir
     source = pipeline_source(target)
@@ -422,7 +432,7 @@ Example:
 )
 @click.option("--people", type=int, default=60, show_default=True, help="Example checks to add.")
 def demo_seed(people: int) -> None:
-    from bot.demo import DemoRefused, seed_demo
+    from bot.adviser.demo import DemoRefused, seed_demo
     from bot.runtime import advice_content, assessment, store
 
     try:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.advice import AdviceContent, load_advice
-from bot.assessment import Assessment, load_assessment
-from bot.channel_ids import message_id_key
+from bot.advice.faq import Topic, load_facts
+from bot.advice.rules import AdviceContent, load_advice
+from bot.check.assessment import Assessment, load_assessment
 from bot.config import get_settings
-from bot.facts import Topic, load_facts
-from bot.identity import load_or_create_key, pseudonym
-from bot.private_files import tighten_dir
-from bot.store import ResultsStore
+from bot.privacy.pseudonyms import load_or_create_key, pseudonym
+from bot.storage.channel_ids import message_id_key
+from bot.storage.private_files import tighten_dir
+from bot.storage.results_store import ResultsStore
 
 
 @lru_cache(maxsize=1)

@@ -5,8 +5,8 @@ Usage: .venv/bin/python scripts/generate_journey_stories.py > tests/stories/test
 
 from __future__ import annotations
 
-from bot.assessment import Assessment, Question, load_assessment
-from bot.messages import choice_payload
+from bot.check.assessment import Assessment, Question, load_assessment
+from bot.conversation.messages import choice_payload
 
 HEADER = """\
 # The whole journey, by buttons. Generated from bot/content/questions.yml:

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from bot import runtime
-from bot.assessment import Assessment, load_assessment
-from bot.store import ResultsStore
+from bot.check.assessment import Assessment, load_assessment
+from bot.storage.results_store import ResultsStore
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The moment every test clock starts at; tests never read the real clock.
 TEST_EPOCH = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
-#: The key for channel message ids in test stores (bot.channel_ids); never a real key.
+#: The key for channel message ids in test stores (bot.storage.channel_ids); never a real key.
 TEST_MESSAGE_ID_KEY = b"test-message-id-key-" + b"0" * 12
 #: `make unit-future` sets this to run every unit test with the real clock shifted.
 TIME_SHIFT_VARIABLE = "KC_TEST_TIME_SHIFT_DAYS"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.adviser.passwords import dummy_hash, hash_password, verify_password
-from bot.store import ResultsStore, iso
+from bot.storage.results_store import ResultsStore, iso
 
 SESSION_HOURS = 8
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.store import ResultsStore, iso
+from bot.storage.results_store import ResultsStore, iso
 
 #: Wrong codes allowed per adviser and per client address within WINDOW.
 MAX_WRONG = 10

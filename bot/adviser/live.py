@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from bot.assessment import Assessment
-from bot.flow import is_answered, open_question, progress
-from bot.scoring import band_for, round_half_up
+from bot.check.assessment import Assessment
+from bot.check.flow import is_answered, open_question, progress
+from bot.check.scoring import band_for, round_half_up
 
 
 def live_progress(assessment: Assessment, answers: Mapping[str, str]) -> dict[str, Any]:

@@ -27,12 +27,12 @@ from datetime import datetime, timedelta, timezone
 from statistics import quantiles
 from typing import Any
 
-from bot.advice import AdviceContent
-from bot.assessment import Assessment
+from bot.advice.rules import AdviceContent
+from bot.check.assessment import Assessment
+from bot.check.flow import open_question
+from bot.check.scoring import BANDS, band_for, ranked_groups
 from bot.clock import system_clock
-from bot.flow import open_question
-from bot.scoring import BANDS, band_for, ranked_groups
-from bot.store import ResultsStore, iso
+from bot.storage.results_store import ResultsStore, iso
 
 MIN_GROUP = 5
 #: A check without an answer for this long counts as stopped (not just paused).

@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.charts import CHART_COLOR
+from bot.result.chart import CHART_COLOR
 
 SECOND_COLOR = "#b35900"  # dark orange, contrast 4.9:1 on white
 BAND_COLORS = {"sterk": "#00528a", "goed": "#3d7fb0", "redelijk": "#b35900", "zwak": "#7a3d00"}

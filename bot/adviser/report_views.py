@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.share_codes import MONTHS, display_code
-from bot.store import ResultsStore, iso
+from bot.privacy.share_code_format import MONTHS, display_code
+from bot.storage.results_store import ResultsStore, iso
 
 SAME_VIEW = timedelta(minutes=10)
 RECENT = 10

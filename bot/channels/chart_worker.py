@@ -21,8 +21,8 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from bot.assessment import GROUP_IDS, Assessment
-from bot.charts import render_radar_png
+from bot.check.assessment import GROUP_IDS, Assessment
+from bot.result.chart import render_radar_png
 
 logger = logging.getLogger(__name__)
 

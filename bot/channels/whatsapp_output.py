@@ -40,7 +40,7 @@ from bot.channels.whatsapp_format import (
     split_text,
     text_message,
 )
-from bot.messages import RESULT_TYPE
+from bot.conversation.messages import RESULT_TYPE
 
 logger = logging.getLogger(__name__)
 

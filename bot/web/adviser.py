@@ -25,18 +25,18 @@ from aiohttp import web
 
 from bot import runtime
 from bot.adviser.accounts import SESSION_HOURS, AdviserAccounts, AdviserSession
+from bot.adviser.client_report import NotCompleted, build_adviser_report
 from bot.adviser.code_limit import CodeLimit
 from bot.adviser.live import live_progress
 from bot.adviser.overview import build_overview, overview_csv, read_rows
 from bot.adviser.overview_charts import UnknownChart, render_chart
 from bot.adviser.password_checks import PasswordChecks, TooBusy
-from bot.adviser.report import NotCompleted, build_adviser_report
 from bot.adviser.report_views import record_view, views_by
 from bot.adviser.throttle import LoginThrottle
-from bot.charts import render_radar_png
 from bot.config import Network, get_settings
-from bot.report import build_report_pdf
-from bot.share_codes import display_code, normalize_code
+from bot.privacy.share_code_format import display_code, normalize_code
+from bot.result.chart import render_radar_png
+from bot.result.pdf import build_report_pdf
 from bot.web.client_address import client_address
 
 SESSION_COOKIE = "kc_adviser"

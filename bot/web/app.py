@@ -20,11 +20,11 @@ import markupsafe
 from aiohttp import web
 
 from bot import runtime
-from bot.assessment import Assessment
-from bot.charts import MAX_WIDTH, MIN_WIDTH, alt_text, render_radar_png, render_radar_svg
+from bot.check.assessment import Assessment
+from bot.check.scoring import band_for, ranked_groups
 from bot.config import get_settings
-from bot.report import build_report_pdf
-from bot.scoring import band_for, ranked_groups
+from bot.result.chart import MAX_WIDTH, MIN_WIDTH, alt_text, render_radar_png, render_radar_svg
+from bot.result.pdf import build_report_pdf
 from bot.web.access_log import RedactingAccessLogger
 from bot.web.adviser import AdviserConfig, add_adviser_routes
 

@@ -1,4 +1,6 @@
-"""Accuracy of the answer parser (bot/answers.py) on hand-written held-out answers."""
+"""Accuracy of the answer parser (bot/understanding/answer_parser.py).
+
+Measured on hand-written held-out answers."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.answers import parse_answer
-from bot.assessment import KIND_SCALE, load_assessment
+from bot.check.assessment import KIND_SCALE, load_assessment
+from bot.understanding.answer_parser import parse_answer
 from scripts.bench.common import ROOT
 
 HELDOUT = ROOT / "tests" / "data" / "answers_heldout.yml"

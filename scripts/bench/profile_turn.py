@@ -145,7 +145,7 @@ async def profile(model: Path, endpoints: Path | None, bot: str, conversations: 
     load_seconds = time.perf_counter() - loaded
 
     # Wrapped after loading: the project may replace some of these methods while the
-    # agent loads (bot/rasa_speedups.py), and the replacement is what runs.
+    # agent loads (bot/rasa_integration/speedups.py), and the replacement is what runs.
     timer = StageTimer()
     for owner, method, label, _ in STAGES:
         timer.wrap(_import(owner), method, label)

@@ -357,11 +357,11 @@ def _profile(ours: dict[str, Any], stock: dict[str, Any] | None) -> list[str]:
         "",
         "- Rasa 3.6 checked every action server response with `jsonschema.validate()`, which "
         "validates the schema itself on every call (about 20 ms, twice per turn). "
-        "`bot/rasa_speedups.py` builds the validator once (same schema, same error). "
+        "`bot/rasa_integration/speedups.py` builds the validator once (same schema, same error). "
         f"Now: {schema:.1f} ms per turn.",
         "- The SQLite tracker store committed with a full fsync and re-read and replayed the "
-        "whole conversation on every message. `bot/tracker_store.py` now uses WAL with "
-        "`synchronous=NORMAL` and keeps the trackers it saved in memory, used only while "
+        "whole conversation on every message. `bot/rasa_integration/tracker_store.py` now uses WAL "
+        "with `synchronous=NORMAL` and keeps the trackers it saved in memory, used only while "
         "the database holds exactly their events.",
         "",
         "Second profile: 28 ms per turn in process; p95 at 1 user 1.88x and throughput at 20 "
@@ -374,8 +374,8 @@ def _profile(ours: dict[str, Any], stock: dict[str, Any] | None) -> list[str]:
         f"Now: NLU {nlu:.1f} ms per turn in this profile (all answers are taps).",
         "- `DialogueStateTracker.applied_events` recomputed the reverted events from the "
         "first event, five times per turn, quadratic in a form: a fifth of the turn at the "
-        "end of the check. `bot/applied_events.py` carries the result on from the last "
-        "call (same result; a property test compares it with Rasa's on random event "
+        "end of the check. `bot/rasa_integration/applied_events.py` carries the result on from "
+        "the last call (same result; a property test compares it with Rasa's on random event "
         "sequences).",
         "- The MemoizationPolicy had learned nothing (there are no training stories, only "
         "rules) but rebuilt the state of every earlier turn for each prediction: removed "

@@ -1,7 +1,8 @@
 """Start and stop the bots' servers on free loopback ports and measure them.
 
 Our bot runs like `make run` and the e2e tests: the action server and ``rasa run``
-with credentials.yml and endpoints rendered by ``bot.endpoints.write_endpoints``,
+with credentials.yml and endpoints rendered by
+``bot.rasa_integration.endpoints_file.write_endpoints``,
 with an isolated KC_VAR_DIR (results.db, identity key) and KC_TRACKER_DB.
 The stock bot runs ``rasa run`` in its ``rasa init`` folder (it needs no action
 server; its endpoints.yml keeps Rasa's in-memory tracker store).
@@ -20,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.endpoints import write_endpoints
+from bot.rasa_integration.endpoints_file import write_endpoints
 from scripts.bench.common import RASA, ROOT, base_env
 
 START_TIMEOUT_SECONDS = 600

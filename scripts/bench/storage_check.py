@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.assessment import load_assessment
-from bot.identity import pseudonym
+from bot.check.assessment import load_assessment
+from bot.privacy.pseudonyms import pseudonym
 from scripts.bench.common import PYTHON, ROOT
 
 ERROR_LINE = re.compile(r"\b(ERROR|CRITICAL)\b|Traceback \(most recent call last\)")

@@ -16,7 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.assessment import load_assessment
+from bot.check.assessment import load_assessment
 from scripts.nlu_eval.measure import (
     AnswerScores,
     FaqScores,

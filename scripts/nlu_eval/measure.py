@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-from bot.answers import Outcome
-from bot.assessment import Assessment
-from bot.faq_topics import choose_topic
-from bot.requests import FLOW_REQUESTS
-from bot.turns import read_turn
+from bot.check.assessment import Assessment
+from bot.understanding.answer_or_request import read_turn
+from bot.understanding.answer_parser import Outcome
+from bot.understanding.faq_topics import choose_topic
+from bot.understanding.requests import FLOW_REQUESTS
 
 #: (intent name, confidence) for a text, as Rasa's NLU would give it.
 IntentOf = Callable[[str], tuple[str | None, float]]

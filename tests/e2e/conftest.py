@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.endpoints import write_endpoints
+from bot.rasa_integration.endpoints_file import write_endpoints
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "klantcontact.tar.gz"

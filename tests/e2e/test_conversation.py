@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.advice import load_advice
-from bot.assessment import KIND_SCALE, Assessment, Question
-from bot.results import evaluate
+from bot.advice.rules import load_advice
+from bot.check.assessment import KIND_SCALE, Assessment, Question
+from bot.conversation.save_result import evaluate
 from tests.e2e.conftest import BotServers
 
 pytestmark = pytest.mark.e2e
@@ -166,7 +166,7 @@ def test_every_work_topic_is_answered_outside_the_check(bot_servers, assessment)
     """For every FAQ topic a typical question gets that topic's answer from the running bot."""
     import yaml
 
-    from bot.facts import load_facts, render_answer
+    from bot.advice.faq import load_facts, render_answer
     from tests.conftest import ROOT
 
     answers = {t.id: render_answer(t, assessment) for t in load_facts()}

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from bot.channels.guard import ACTION_SERVER_DOWN
-from bot.identity import load_or_create_key, pseudonym
+from bot.privacy.pseudonyms import load_or_create_key, pseudonym
 from tests.e2e.test_conversation import open_question_of, run_check, stored
 
 pytestmark = pytest.mark.e2e

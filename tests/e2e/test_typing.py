@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.assessment import Assessment, Question
+from bot.check.assessment import Assessment, Question
 from tests.e2e.conftest import BotServers
 from tests.e2e.test_conversation import open_question_of, result_of, stored
 
@@ -117,7 +117,7 @@ def test_start_de_check_then_1_is_taken_as_the_first_option(bot_servers, assessm
 
 
 def test_a_tapped_topic_button_gets_that_answer_also_during_the_check(bot_servers, assessment):
-    from bot.facts import load_facts, render_answer
+    from bot.advice.faq import load_facts, render_answer
 
     salaris = next(render_answer(t, assessment) for t in load_facts() if t.id == "salaris")
     sender = "e2e-topic-button"

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from bot.charts import CHART_FONT_PX
+from bot.result.chart import CHART_FONT_PX
 from tests.conftest import ROOT
 from tests.e2e.test_browser import (  # noqa: F401 - fixtures
     STEP_TIMEOUT_MS,

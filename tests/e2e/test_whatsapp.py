@@ -322,9 +322,9 @@ def test_whatsapp_refuses_to_start_without_a_public_web_address(bot_servers):
 
 
 def test_duplicate_after_a_restart_is_still_ignored(bot_servers):
-    from bot.channel_ids import message_id_key
-    from bot.identity import load_or_create_key
-    from bot.store import ResultsStore
+    from bot.privacy.pseudonyms import load_or_create_key
+    from bot.storage.channel_ids import message_id_key
+    from bot.storage.results_store import ResultsStore
 
     key = message_id_key(load_or_create_key(None, bot_servers.var_dir / "identity.key"))
     store = ResultsStore(bot_servers.var_dir / "results.db", message_id_key=key)

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.advice import ADVICE_FILE, Facts, advise, load_advice
-from bot.assessment import ContentError
-from bot.messages import advice_reasons_text, advice_text
-from bot.results import evaluate
+from bot.advice.rules import ADVICE_FILE, AdviceInputs, advise, load_advice
+from bot.check.assessment import ContentError
+from bot.conversation.messages import advice_reasons_text, advice_text
+from bot.conversation.save_result import evaluate
 from tests.conftest import all_answers
 
 
@@ -163,6 +163,6 @@ def test_broken_advice_names_file_and_field(assessment, raw, mutate, field, tmp_
 def test_advise_is_pure(assessment, content):
     answers = all_answers(assessment)
     result = evaluate(assessment, content, answers)[0]
-    assert advise(content, Facts(assessment, answers, result)) == advise(
-        content, Facts(assessment, dict(answers), result)
+    assert advise(content, AdviceInputs(assessment, answers, result)) == advise(
+        content, AdviceInputs(assessment, dict(answers), result)
     )

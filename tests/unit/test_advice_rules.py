@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.advice import Advice, load_advice
-from bot.assessment import Assessment
-from bot.messages import TOP_ROUTES, advice_text
-from bot.results import evaluate
+from bot.advice.rules import Advice, load_advice
+from bot.check.assessment import Assessment
+from bot.conversation.messages import TOP_ROUTES, advice_text
+from bot.conversation.save_result import evaluate
 from tests.conftest import all_answers
 
 

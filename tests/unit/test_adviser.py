@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from bot import runtime
 from bot.adviser.accounts import AccountError, AdviserAccounts
+from bot.adviser.demo import PERSONAS, DemoRefused, seed_demo
 from bot.adviser.overview import (
     CheckRow,
     build_overview,
@@ -22,8 +23,7 @@ from bot.adviser.overview import (
 from bot.adviser.passwords import WeakPassword, hash_password, verify_password
 from bot.adviser.throttle import Throttle
 from bot.cli import cli
-from bot.demo import PERSONAS, DemoRefused, seed_demo
-from bot.store import iso
+from bot.storage.results_store import iso
 from bot.web.access_log import redact_path
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)

@@ -18,9 +18,9 @@ from bot.adviser.overview import CheckRow, build_overview, week_start
 from bot.adviser.password_checks import MAX_PARALLEL, PasswordChecks, TooBusy
 from bot.adviser.report_views import record_view, views_by
 from bot.config import ConfigError, Settings, get_settings
-from bot.erasure import purge_older_than
-from bot.my_data import build_export, export_text
-from bot.store import ResultsStore, iso
+from bot.privacy.erasure import purge_older_than
+from bot.privacy.my_data import build_export, export_text
+from bot.storage.results_store import ResultsStore, iso
 from bot.web.adviser import STATE
 from bot.web.client_address import client_address
 from tests.conftest import TEST_EPOCH

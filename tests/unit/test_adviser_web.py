@@ -15,9 +15,9 @@ from yarl import URL
 
 from bot import runtime
 from bot.adviser.accounts import AdviserAccounts
-from bot.results import answers_with_points, evaluate
-from bot.share_codes import display_code
-from bot.sharing import share_code_for, withdraw
+from bot.conversation.save_result import answers_with_points, evaluate
+from bot.privacy.share_code_format import display_code
+from bot.privacy.share_codes import share_code_for, withdraw
 from bot.web.adviser import LOGIN_CSRF_COOKIE, SESSION_COOKIE, STATE
 from bot.web.app import WebConfig, create_app
 from tests.conftest import ROOT, all_answers

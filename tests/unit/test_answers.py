@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import Outcome, normalize, parse_answer
+from bot.understanding.answer_parser import Outcome, normalize, parse_answer
 from tests.conftest import ROOT
 
 
@@ -140,8 +140,8 @@ def test_naming_both_parts_while_ruling_one_out_is_no_combination(assessment, qu
 
 
 def test_combines_must_name_other_options_of_the_question(tmp_path):
-    from bot.assessment import load_assessment
-    from bot.content_reader import ContentError
+    from bot.check.assessment import load_assessment
+    from bot.content_files import ContentError
 
     source = tmp_path / "q.yml"
     text = (ROOT / "bot/content/questions.yml").read_text(encoding="utf-8")

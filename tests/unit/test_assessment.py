@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.assessment import (
+from bot.check.assessment import (
     GROUP_IDS,
     QUESTIONS_FILE,
     ContentError,

@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from bot import charts
-from bot.charts import (
+from bot.result import chart as charts
+from bot.result.chart import (
     CHART_FONT_PX,
     MAX_WIDTH,
     MIN_WIDTH,
@@ -17,7 +17,7 @@ from bot.charts import (
     render_radar_png,
     render_radar_svg,
 )
-from bot.report import build_report_pdf
+from bot.result.pdf import build_report_pdf
 
 SCORES = {
     "communicatief": 72,

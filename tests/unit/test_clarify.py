@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering import apply_answer
-from bot.clarify import Offer, read_reply
-from bot.messages import OTHER_LABEL, clarify_message
+from bot.conversation.apply_answer import apply_answer
+from bot.conversation.messages import OTHER_LABEL, clarify_message
+from bot.understanding.clarify import Offer, read_reply
 
 
 def test_offer_round_trips_through_the_slot():

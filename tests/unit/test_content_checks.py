@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from bot.advice import load_advice
+from bot.advice.faq import load_facts
+from bot.advice.rules import load_advice
 from bot.cli import cli
-from bot.content_checks import (
+from bot.content_quality.content_checks import (
     MAX_SENTENCE_WORDS,
     MIN_OVERALL_SCORE,
     MIN_TEXT_SCORE,
@@ -17,9 +18,8 @@ from bot.content_checks import (
     overall_score,
     text_problems,
 )
-from bot.facts import load_facts
-from bot.readability import Jargon
-from bot.sources_table import (
+from bot.content_quality.readability import Jargon
+from bot.content_quality.sources_table import (
     END,
     START,
     TODO,
@@ -118,7 +118,7 @@ def test_every_claim_is_in_the_sources_table(assessment, content):
 
 
 def test_claims_from_outside_the_seed_say_when_they_were_checked(assessment, content):
-    from bot.sources_table import SOURCES_FILE
+    from bot.content_quality.sources_table import SOURCES_FILE
 
     rows = read_rows(SOURCES_FILE.read_text("utf-8"))
     for key in ("faq.privacy_bellen", "faq.diploma_nodig", "role.specialist_financieel",

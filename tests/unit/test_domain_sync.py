@@ -12,8 +12,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import ActionExecutor
 
 from actions.state import FORM_NAME, SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS
-from bot.messages import ANSWER_INTENT, CHOICE_ENTITY, FAQ_TOPIC_ENTITY, choice_payload
-from bot.turns import REQUEST_INTENTS
+from bot.conversation.messages import ANSWER_INTENT, CHOICE_ENTITY, FAQ_TOPIC_ENTITY, choice_payload
+from bot.understanding.answer_or_request import REQUEST_INTENTS
 from tests.conftest import ROOT
 
 
@@ -109,7 +109,7 @@ def test_journey_stories_match_the_content(assessment):
 def test_every_faq_topic_has_training_and_heldout_examples():
     import yaml
 
-    from bot.facts import load_facts
+    from bot.advice.faq import load_facts
 
     def topics_in(path):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.endpoints import render_endpoints, write_endpoints
+from bot.rasa_integration.endpoints_file import render_endpoints, write_endpoints
 from tests.conftest import ROOT
 
 

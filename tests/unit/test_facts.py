@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assessment import ContentError
-from bot.facts import MAX_TITLE, SOURCE_WITH_YEAR, load_facts, render_answer
+from bot.advice.faq import MAX_TITLE, SOURCE_WITH_YEAR, load_facts, render_answer
+from bot.check.assessment import ContentError
 
 TOPICS_IN_ISSUE = {
     "werk_wat", "inbound_outbound", "kanalen", "specialisten", "aantal_werkenden", "sectoren",

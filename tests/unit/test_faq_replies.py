@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.advice import load_advice
-from bot.facts import load_facts, render_answer
-from bot.faq_replies import NO_TOPIC, WHICH_TOPIC, faq_reply, topic_payload
-from bot.faq_topics import choose_topic, load_examples
+from bot.advice.faq import load_facts, render_answer
+from bot.advice.rules import load_advice
+from bot.conversation.faq_replies import NO_TOPIC, WHICH_TOPIC, faq_reply, topic_payload
+from bot.understanding.faq_topics import choose_topic, load_examples
 
 
 @pytest.fixture(scope="module")

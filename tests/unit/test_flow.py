@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.flow import (
+from bot.check.flow import (
     consent_given,
     is_complete,
     open_question,

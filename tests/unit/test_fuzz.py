@@ -29,14 +29,20 @@ from hypothesis import strategies as st
 
 from bot import runtime
 from bot.adviser.accounts import AdviserAccounts
-from bot.answering import AnswerStep, apply_answer
-from bot.answers import Outcome, ParsedAnswer, parse_answer
-from bot.assessment import Assessment, load_assessment
 from bot.channels.whatsapp_format import Incoming, parse_webhook, signature_is_valid
-from bot.flow import open_question
-from bot.requests import FLOW_REQUESTS, explicit_request, looks_like_question
-from bot.share_codes import ALPHABET, CODE_LENGTH, display_code, new_code, normalize_code
-from bot.turns import REQUEST_INTENTS, read_turn
+from bot.check.assessment import Assessment, load_assessment
+from bot.check.flow import open_question
+from bot.conversation.apply_answer import AnswerStep, apply_answer
+from bot.privacy.share_code_format import (
+    ALPHABET,
+    CODE_LENGTH,
+    display_code,
+    new_code,
+    normalize_code,
+)
+from bot.understanding.answer_or_request import REQUEST_INTENTS, read_turn
+from bot.understanding.answer_parser import Outcome, ParsedAnswer, parse_answer
+from bot.understanding.requests import FLOW_REQUESTS, explicit_request, looks_like_question
 from bot.web.app import WebConfig, create_app
 from tests.conftest import ROOT
 
@@ -652,7 +658,7 @@ SCORE_KEYS = [g.id for g in ASSESSMENT.groups] + ["overall"]
 
 
 def _route_ids() -> list[str]:
-    from bot.advice import load_advice
+    from bot.advice.rules import load_advice
 
     return [r.id for r in load_advice(ASSESSMENT).routes]
 

@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from bot.identity import IdentityKeyError, load_or_create_key, pseudonym
+from bot.privacy.pseudonyms import IdentityKeyError, load_or_create_key, pseudonym
 
 
 def test_key_file_is_created_once_and_private(tmp_path):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from bot.messages import (
+from bot.check.scoring import score
+from bot.conversation.messages import (
     choice_payload,
     hint_message,
     parse_choice,
@@ -9,7 +10,6 @@ from bot.messages import (
     result_text,
     why_message,
 )
-from bot.scoring import score
 from tests.conftest import all_answers
 
 

@@ -17,15 +17,16 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import runtime, tracker_events
+from bot import runtime
 from bot.channels.guard import ACTION_SERVER_DOWN, guarded
 from bot.cli import cli
 from bot.config import ConfigError, Settings
-from bot.erasure import BadAge, erase_sender, parse_age, purge_older_than
-from bot.my_data import build_export, export_text
-from bot.sharing import share_code_for
-from bot.store import ResultsStore, iso
-from bot.tracker_store import ErasingSQLTrackerStore
+from bot.privacy.erasure import BadAge, erase_sender, parse_age, purge_older_than
+from bot.privacy.my_data import build_export, export_text
+from bot.privacy.share_codes import share_code_for
+from bot.rasa_integration.tracker_store import ErasingSQLTrackerStore
+from bot.storage import tracker_events
+from bot.storage.results_store import ResultsStore, iso
 from tests.conftest import TEST_MESSAGE_ID_KEY, all_answers
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
@@ -246,7 +247,7 @@ def test_concurrent_writers_from_many_processes_never_fail_or_corrupt(tmp_path):
 def test_cached_action_response_validator_accepts_and_rejects_like_rasa():
     from jsonschema import ValidationError
 
-    from bot.rasa_speedups import install_cached_response_validator
+    from bot.rasa_integration.speedups import install_cached_response_validator
 
     install_cached_response_validator()
     install_cached_response_validator()  # twice is harmless

@@ -24,13 +24,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.state import SLOT_ANSWERS
 from actions.validate_form import ValidateAssessmentForm
 from bot import runtime
-from bot.channel_ids import message_id_digest, message_id_key
-from bot.erasure import purge_older_than
-from bot.identity import load_or_create_key, pseudonym
-from bot.sharing import share_code_for
-from bot.store import ResultsStore, StoreError, iso
-from bot.tracker_store import ErasingSQLTrackerStore
-from bot.unsaved_conversations import ANSWERS_SLOT, MemoryOnly
+from bot.privacy.erasure import purge_older_than
+from bot.privacy.pseudonyms import load_or_create_key, pseudonym
+from bot.privacy.share_codes import share_code_for
+from bot.privacy.unsaved_conversations import ANSWERS_SLOT, MemoryOnly
+from bot.rasa_integration.tracker_store import ErasingSQLTrackerStore
+from bot.storage.channel_ids import message_id_digest, message_id_key
+from bot.storage.results_store import ResultsStore, StoreError, iso
 from tests.conftest import ROOT, TEST_MESSAGE_ID_KEY, all_answers
 
 SENDER = "sender-7f3kQzW9xv"

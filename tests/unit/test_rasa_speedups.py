@@ -1,4 +1,4 @@
-"""The Rasa speed-ups give exactly Rasa's results (bot.rasa_speedups, bot.applied_events)."""
+"""The Rasa speed-ups give exactly Rasa's results (bot.rasa_integration.speedups, bot.rasa_integration.applied_events)."""
 
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.applied_events import applied_events, rasa_applied_events
-from bot.rasa_speedups import install_payload_shortcut
-from bot.tracker_store import ErasingSQLTrackerStore
+from bot.rasa_integration.applied_events import applied_events, rasa_applied_events
+from bot.rasa_integration.speedups import install_payload_shortcut
+from bot.rasa_integration.tracker_store import ErasingSQLTrackerStore
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 LOOPS = ["assessment_form", "other_form"]

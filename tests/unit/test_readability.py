@@ -1,10 +1,10 @@
-"""The plain-language functions in bot/readability.py (pure, no content files)."""
+"""The plain-language functions in bot/content_quality/readability.py (pure, no content files)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.readability import (
+from bot.content_quality.readability import (
     Jargon,
     flesch_douma,
     jargon_from_mapping,

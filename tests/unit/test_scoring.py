@@ -4,8 +4,8 @@ from fractions import Fraction
 
 import pytest
 
-from bot.assessment import GROUP_IDS
-from bot.scoring import IncompleteAnswers, band_for, round_half_up, score
+from bot.check.assessment import GROUP_IDS
+from bot.check.scoring import IncompleteAnswers, band_for, round_half_up, score
 from tests.conftest import all_answers
 
 

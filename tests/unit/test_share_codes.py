@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.share_codes import (
+from bot.privacy.share_code_format import (
     ALPHABET,
     CODE_LENGTH,
     display_code,
@@ -14,8 +14,8 @@ from bot.share_codes import (
     normalize_code,
     share_code_text,
 )
-from bot.sharing import NoStoredResult, share_code_for, withdraw
-from bot.store import iso
+from bot.privacy.share_codes import NoStoredResult, share_code_for, withdraw
+from bot.storage.results_store import iso
 from tests.conftest import TEST_EPOCH
 
 NOW = TEST_EPOCH

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from bot.assessment import QUESTIONS_FILE, SHORT_LABEL_MAX, ContentError, parse_assessment
+from bot.check.assessment import QUESTIONS_FILE, SHORT_LABEL_MAX, ContentError, parse_assessment
 from bot.cli import cli
 
 

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from bot.store import SCHEMA_VERSION, ResultsStore, UnknownAssessment
+from bot.storage.results_store import SCHEMA_VERSION, ResultsStore, UnknownAssessment
 
 
 def test_fresh_store_creates_schema_in_wal_mode(fresh_store: ResultsStore):

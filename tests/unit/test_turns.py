@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import Outcome
-from bot.rasa_components import decided_intent
-from bot.requests import explicit_request
-from bot.turns import read_turn
+from bot.rasa_integration.nlu_components import decided_intent
+from bot.understanding.answer_or_request import read_turn
+from bot.understanding.answer_parser import Outcome
+from bot.understanding.requests import explicit_request
 
 SCALE = "comm_luisteren"
 

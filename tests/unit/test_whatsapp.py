@@ -37,7 +37,7 @@ from bot.channels.whatsapp_format import (
     split_text,
 )
 from bot.channels.whatsapp_output import RESULT_CAPTION, ScreenMemory, WhatsAppOutput
-from bot.messages import RESULT_TYPE, clarify_message, hint_message, question_message
+from bot.conversation.messages import RESULT_TYPE, clarify_message, hint_message, question_message
 
 
 def test_signature_check():

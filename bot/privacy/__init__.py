@@ -1,0 +1,1 @@
+"""Privacy rights: pseudonyms, share codes, what is stored about a person, and erasure."""

@@ -1,0 +1,122 @@
+"""The PDF report a job seeker can take home (fpdf2, real text).
+
+Built from the result message alone (scores, overall, routes), so the web
+app needs no stored personal data to make it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+from bot.advice.rules import AdviceContent
+from bot.check.assessment import Assessment
+from bot.check.scoring import band_for, ranked_groups
+from bot.clock import today as clock_today
+from bot.result.chart import alt_text, render_radar_png
+
+#: The chart's width on the page; its text is then about 11 pt, above the 10 pt body text.
+CHART_MM = 90
+FONT_DIR_HINT = "matplotlib/mpl-data/fonts/ttf"
+PRIVACY_NOTE = (
+    "Dit rapport is een verkenning, geen test en geen sollicitatie. Het is van jou: "
+    "jij bepaalt met wie je het deelt. Er staat geen naam of telefoonnummer in."
+)
+
+
+def _font_path(name: str) -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+
+
+def build_report_pdf(
+    assessment: Assessment,
+    content: AdviceContent,
+    scores: Mapping[str, int],
+    overall: int,
+    routes: list[str],
+    today: date | None = None,
+    answers: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """A one- or two-page Dutch PDF with chart, scores, strengths and routes.
+
+    The adviser's copy also lists each question with the answer given. All text is
+    left-aligned, never justified: even word gaps read easier.
+    """
+    from fpdf import FPDF
+
+    today = today or clock_today()
+    pdf = FPDF(format="A4")
+    pdf.set_title("Klantcontact-check: jouw rapport")
+    pdf.set_author("Klantcontact-check")
+    pdf.add_font("DejaVu", "", str(_font_path("DejaVuSans.ttf")))
+    pdf.add_font("DejaVu", "B", str(_font_path("DejaVuSans-Bold.ttf")))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def heading(text: str, size: int = 13) -> None:
+        pdf.set_font("DejaVu", "B", size)
+        pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.ln(1)
+
+    def line(text: str, size: int = 10) -> None:
+        pdf.set_font("DejaVu", "", size)
+        pdf.multi_cell(width, 5.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+    heading("Klantcontact-check: jouw rapport", 16)
+    line(f"Datum: {today.strftime('%d-%m-%Y')}")
+    pdf.ln(2)
+    line(f"{band_for(overall).overall_words} Je totaalscore is {overall} van de 100.", 11)
+    chart = io.BytesIO(render_radar_png(assessment, scores, dpi=150))
+    pdf.image(
+        chart, w=CHART_MM, x=(pdf.w - CHART_MM) / 2, alt_text=alt_text(assessment, scores, overall)
+    )
+    heading("Je scores")
+    for group in assessment.groups:
+        value = scores[group.id]
+        line(f"{group.name}: {value} van de 100 ({band_for(value).group_words})")
+    strengths, develop = ranked_groups(assessment, scores)
+    names = {g.id: g for g in assessment.groups}
+    pdf.ln(2)
+    heading("Hier ben je sterk in")
+    for gid in strengths:
+        line(f"- {names[gid].short}: {names[gid].strength}")
+    pdf.ln(2)
+    heading("Hier kun je nog in groeien")
+    for gid in develop[:2]:
+        line(f"- {names[gid].short}: {names[gid].develop}")
+    pdf.ln(2)
+    heading("Advies: opleidingen en cursussen")
+    known = {r.id: r for r in content.routes}
+    for route_id in routes:
+        route = known.get(route_id)
+        if route is None:
+            continue
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(width, 5.5, route.name, new_x="LMARGIN", new_y="NEXT", align="L")
+        line(f"{route.what} {route.practical}")
+        if route.link:
+            pdf.set_font("DejaVu", "", 10)
+            pdf.cell(width, 5.5, route.link, link=route.link, new_x="LMARGIN", new_y="NEXT")
+        line(f"Bron: {route.source}")
+        pdf.ln(1)
+    if not routes:
+        line(
+            "Er is nu geen opleiding die precies past. Een adviseur van UWV denkt graag met je mee."
+        )
+    if answers:
+        pdf.ln(2)
+        heading("Je antwoorden")
+        for question, answer in answers:
+            pdf.set_font("DejaVu", "B", 9)
+            pdf.multi_cell(width, 5, question, new_x="LMARGIN", new_y="NEXT", align="L")
+            line(f"Antwoord: {answer}", 9)
+    pdf.ln(2)
+    heading("Over dit rapport")
+    line(PRIVACY_NOTE)
+    line(content.adviser)
+    return bytes(pdf.output())

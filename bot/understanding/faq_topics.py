@@ -1,0 +1,92 @@
+"""Which question about the work was asked: answer it, or offer the closest topics.
+
+Rasa's NLU decides *that* a message is a question about the work (intent
+``faq``); this module decides *which* one, from the example questions in
+``data/nlu/faq.yml``. When it is not sure it does not answer the wrong
+topic: it offers the two or three closest topics as buttons. The model is a
+small linear classifier on character n-grams and words, trained on first
+use in the action server (well under a second).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from bot.content_files import PROJECT_ROOT
+from bot.understanding.normalise import normalize
+from bot.understanding.text_classifier import train_text_classifier
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+FAQ_EXAMPLES_FILE = PROJECT_ROOT / "data" / "nlu" / "faq.yml"
+FAQ_INTENT = "faq"
+#: Answer outright when the best topic is this likely and clearly ahead of the next.
+ANSWER_PROBABILITY = 0.45
+ANSWER_LEAD = 0.18
+#: Topics below this are not worth offering; below it for the best one, nothing fits.
+OFFER_PROBABILITY = 0.05
+MAX_OFFERED = 3
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    """What to do with a question: answer one topic, offer a few, or neither."""
+
+    answer: str | None
+    offered: tuple[str, ...] = ()
+    ranked: tuple[tuple[str, float], ...] = ()
+
+
+def load_examples(path: Path = FAQ_EXAMPLES_FILE) -> dict[str, list[str]]:
+    """Topic id -> example questions, from Rasa's NLU file (intent faq, metadata topic)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples: dict[str, list[str]] = {}
+    for block in raw.get("nlu", []):
+        topic = (block.get("metadata") or {}).get("topic")
+        if block.get("intent") != FAQ_INTENT or not isinstance(topic, str):
+            continue
+        lines = [line.strip() for line in str(block.get("examples", "")).splitlines()]
+        examples.setdefault(topic, []).extend(
+            line[2:].strip() for line in lines if line.startswith("- ")
+        )
+    return examples
+
+
+def rank_topics(text: str) -> tuple[tuple[str, float], ...]:
+    """Every topic with its probability for ``text``, most likely first."""
+    model = _model()
+    probabilities = model.predict_proba([normalize(text)])[0]
+    return tuple(
+        sorted(
+            ((str(t), float(p)) for t, p in zip(model.classes_, probabilities, strict=True)),
+            key=lambda pair: pair[1],
+            reverse=True,
+        )
+    )
+
+
+def choose_topic(text: str) -> TopicChoice:
+    """Answer when one topic is clearly meant; otherwise offer the closest ones."""
+    ranked = rank_topics(text)
+    (best, p_best), (_, p_second) = ranked[0], ranked[1]
+    if p_best >= ANSWER_PROBABILITY and p_best - p_second >= ANSWER_LEAD:
+        return TopicChoice(best, (), ranked)
+    offered = tuple(t for t, p in ranked[:MAX_OFFERED] if p >= OFFER_PROBABILITY)
+    return TopicChoice(None, offered, ranked)
+
+
+@lru_cache(maxsize=1)
+def _model() -> Pipeline:
+    texts: list[str] = []
+    labels: list[str] = []
+    for topic, examples in load_examples().items():
+        for example in examples:
+            texts.append(normalize(example))
+            labels.append(topic)
+    return train_text_classifier(texts, labels, longest_ngram=5, strength=10)
