@@ -31,7 +31,7 @@ help:
 	@echo "make test    install, lint, validate, unit tests, train, story tests, NLU gate, e2e"
 	@echo "make demo    like run, on a fresh demo database with example results and a demo adviser"
 	@echo "make shell   chat with the bot in the terminal"
-	@echo "make lint    ruff check and format check; make format fixes formatting"
+	@echo "make lint    ruff check and format check, import contracts (lint-imports); make format fixes formatting"
 	@echo "make nlu-eval typed answers and FAQ on the sealed set -> docs/nlu-eval.md (in make test)"
 	@echo "make bench   NLU, parser, speed and memory beside stock Rasa, 100-user load test -> docs/benchmarks.md"
 
@@ -84,6 +84,7 @@ shell: $(MODEL)
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -8,6 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.state import SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS
 from bot import runtime
+from bot.conversation.store_unavailable import DELETE_FAILED
+from bot.storage.results_store import StoreError
+
+logger = logging.getLogger(__name__)
 
 
 class ActionDeleteData(Action):
@@ -23,7 +28,12 @@ class ActionDeleteData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        runtime.store().delete_person(runtime.person_for(tracker.sender_id))
+        try:
+            runtime.store().delete_person(runtime.person_for(tracker.sender_id))
+        except StoreError:
+            logger.exception("results store unavailable while erasing a person")
+            dispatcher.utter_message(text=DELETE_FAILED)
+            return []
         dispatcher.utter_message(response="utter_data_deleted")
         # Tells the web widget to forget the conversation kept in the browser too.
         dispatcher.utter_message(json_message={"type": "data_deleted"})

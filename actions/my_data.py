@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -8,7 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import runtime
 from bot.config import get_settings
+from bot.conversation.store_unavailable import TRY_AGAIN
 from bot.privacy.my_data import build_export, export_text
+from bot.storage.results_store import StoreError
+
+logger = logging.getLogger(__name__)
 
 
 class ActionShowMyData(Action):
@@ -21,13 +26,18 @@ class ActionShowMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         settings = get_settings()
-        export = build_export(
-            runtime.store(),
-            runtime.assessment(),
-            runtime.person_for(tracker.sender_id),
-            tracker.events,
-            settings.retention_days,
-        )
+        try:
+            export = build_export(
+                runtime.store(),
+                runtime.assessment(),
+                runtime.person_for(tracker.sender_id),
+                tracker.events,
+                settings.retention_days,
+            )
+        except StoreError:
+            logger.exception("results store unavailable for 'wat weet je van mij'")
+            dispatcher.utter_message(text=TRY_AGAIN)
+            return []
         dispatcher.utter_message(text=export_text(export, settings.privacy_url))
         dispatcher.utter_message(json_message=export)
         return []

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -8,8 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import runtime
 from bot.config import get_settings
+from bot.conversation.store_unavailable import TRY_AGAIN, WITHDRAW_FAILED
 from bot.privacy.share_code_format import share_code_text
 from bot.privacy.share_codes import NoStoredResult, share_code_for, withdraw
+from bot.storage.results_store import StoreError
+
+logger = logging.getLogger(__name__)
 
 
 class ActionShareCode(Action):
@@ -27,6 +32,10 @@ class ActionShareCode(Action):
         except NoStoredResult:
             dispatcher.utter_message(response="utter_no_share_code")
             return []
+        except StoreError:
+            logger.exception("results store unavailable while giving a share code")
+            dispatcher.utter_message(text=TRY_AGAIN)
+            return []
         dispatcher.utter_message(text=share_code_text(code.code, code.expires_at))
         return []
 
@@ -40,7 +49,13 @@ class ActionWithdrawShareCode(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if withdraw(runtime.store(), runtime.person_for(tracker.sender_id)):
+        try:
+            withdrawn = withdraw(runtime.store(), runtime.person_for(tracker.sender_id))
+        except StoreError:
+            logger.exception("results store unavailable while withdrawing share codes")
+            dispatcher.utter_message(text=WITHDRAW_FAILED)
+            return []
+        if withdrawn:
             dispatcher.utter_message(response="utter_share_code_withdrawn")
         else:
             dispatcher.utter_message(response="utter_no_code_to_withdraw")

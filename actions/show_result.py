@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,6 +21,9 @@ from bot.conversation.messages import advice_text, result_payload, result_text
 from bot.conversation.save_result import evaluate, save_result
 from bot.privacy.share_code_format import share_code_text
 from bot.privacy.share_codes import ShareCode, share_code_for
+from bot.storage.results_store import StoreError
+
+logger = logging.getLogger(__name__)
 
 
 class ActionShowResult(Action):
@@ -46,7 +50,10 @@ class ActionShowResult(Action):
                 advice.route_ids,
             )  # fmt: skip
             if saved:
-                code = share_code_for(runtime.store(), person, get_settings().share_code_days)
+                try:
+                    code = share_code_for(runtime.store(), person, get_settings().share_code_days)
+                except StoreError:  # the result is stored; "mijn code" gives it later
+                    logger.exception("results store unavailable while giving a share code")
         # The result card (the chart on WhatsApp) first, then the words and the advice.
         dispatcher.utter_message(json_message=result_payload(result, advice.route_ids))
         dispatcher.utter_message(text=result_text(assessment, result))

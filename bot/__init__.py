@@ -1,1 +1,4 @@
-"""Klantcontact-check: the assessment, scoring, content and storage behind the bot."""
+"""Klantcontact-check: everything behind the bot except the thin Rasa actions.
+
+The packages and their layers are described in docs/architecture.md.
+"""

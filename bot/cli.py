@@ -1,37 +1,66 @@
-"""Command line for operators and advisers: ``python -m bot COMMAND``."""
+"""Command line for operators and advisers: ``python -m bot COMMAND``.
+
+Every failure an operator can cause or meet (a bad argument, a bad setting, a
+database that cannot be read) ends as a one-line ``Error: ...`` and a non-zero
+exit status, never a traceback. Settings come from ``bot.config`` only.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
 from bot.check.assessment import QUESTIONS_FILE, ContentError, load_assessment
-from bot.config import get_settings
+from bot.config import ConfigError, get_settings
+from bot.storage.results_store import StoreError
+
+
+class _Commands(click.Group):
+    """The top-level group: turns the errors of settings and stores into clear messages.
+
+    Subcommands run inside this ``invoke``, so one place covers them all.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise click.ClickException(f"bad setting: {exc}") from exc
+        except StoreError as exc:
+            raise click.ClickException(f"results database: {exc}") from exc
 
 
 @click.group(
+    cls=_Commands,
     help="""Klantcontact-check: tools around the chatbot.
+
+Settings come from environment variables (KC_VAR_DIR and others; see the
+README). Errors end with a message and exit status 1 (2 for a wrong command
+or option).
 
 \b
 Examples:
   python -m bot results --sender 3f2a9c --json
   python -m bot delete --sender 3f2a9c
+  python -m bot purge --older-than 90d
   python -m bot check-content
   python -m bot sources --write
   python -m bot nlp build
   python -m bot adviser add jdevries
   python -m bot demo seed
-"""
+  python -m bot web --port 8000
+""",
 )
 def cli() -> None:
     pass
 
 
 @cli.command(
+    short_help="Print the stored result of a sender.",
     help="""Print the stored result of a sender (the channel's sender id).
 
 Exits with status 1 when nothing is stored for that sender.
@@ -39,7 +68,7 @@ Exits with status 1 when nothing is stored for that sender.
 \b
 Example:
   python -m bot results --sender 3f2a9c --json
-"""
+""",
 )
 @click.option("--sender", required=True, help="Sender id as the channel knows it.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
@@ -48,8 +77,7 @@ def results(sender: str, as_json: bool) -> None:
 
     stored = store().latest(person_for(sender))
     if stored is None:
-        click.echo(f"No stored result for sender {sender!r}.", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"No stored result for sender {sender!r}.")
     if as_json:
         click.echo(json.dumps(stored.as_json(), indent=2, sort_keys=True))
         return
@@ -63,13 +91,14 @@ def results(sender: str, as_json: bool) -> None:
 
 
 @cli.command(
+    short_help="Delete everything stored for a sender.",
     help="""Delete everything stored for a sender: results, answers, share codes,
 WhatsApp message ids and the Rasa conversation (tracker events).
 
 \b
 Example:
   python -m bot delete --sender 3f2a9c
-"""
+""",
 )
 @click.option("--sender", required=True, help="Sender id as the channel knows it.")
 def delete(sender: str) -> None:
@@ -83,7 +112,20 @@ def delete(sender: str) -> None:
     )
 
 
+def _parse_age(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    """--older-than as a timedelta; a bad age is a usage error, not a traceback."""
+    from bot.privacy.erasure import BadAge, parse_age
+
+    if value is None:
+        return None
+    try:
+        return parse_age(value)
+    except BadAge as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 @cli.command(
+    short_help="Delete data older than an age (retention).",
     help="""Delete data older than an age (retention), in every store.
 
 Checks started before then (with answers and share codes), WhatsApp message
@@ -94,22 +136,24 @@ running and purges once a day with KC_RETENTION_DAYS (make run starts this).
 Examples:
   python -m bot purge --older-than 90d
   python -m bot purge --daily
-"""
+""",
 )
-@click.option("--older-than", "older_than", default=None, help="Age like 90d.")
+@click.option(
+    "--older-than",
+    "older_than",
+    default=None,
+    callback=_parse_age,
+    help="Age like 90d (default: KC_RETENTION_DAYS, 90 days).",
+)
 @click.option("--daily", is_flag=True, help="Run now and then every 24 hours.")
-def purge(older_than: str | None, daily: bool) -> None:
+def purge(older_than: timedelta | None, daily: bool) -> None:
     import time
 
-    from bot.privacy.erasure import BadAge, parse_age, purge_older_than
+    from bot.privacy.erasure import purge_older_than
     from bot.runtime import store
 
     settings = get_settings()
-    try:
-        age = parse_age(older_than or f"{settings.retention_days}d")
-    except BadAge as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+    age = older_than or timedelta(days=settings.retention_days)
     while True:
         click.echo(purge_older_than(store(), settings.tracker_db, age).summary(age))
         if not daily:
@@ -119,7 +163,9 @@ def purge(older_than: str | None, daily: bool) -> None:
 
 @cli.command(
     "check-content",
-    help="""Validate a questions file and print a summary.
+    short_help="Validate the content and print a summary.",
+    help="""Validate a questions file (PATH, default bot/content/questions.yml)
+and print a summary.
 
 With the default questions file it also checks the advice, the answers about
 the work and every text the bot can send: sentences of at most 20 words,
@@ -131,7 +177,12 @@ Example:
   python -m bot check-content bot/content/questions.yml
 """,
 )
-@click.argument("path", required=False, type=click.Path(path_type=Path), default=QUESTIONS_FILE)
+@click.argument(
+    "path",
+    required=False,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=QUESTIONS_FILE,
+)
 def check_content(path: Path) -> None:
     problems: list[str] = []
     try:
@@ -155,13 +206,11 @@ def check_content(path: Path) -> None:
             problems = text_problems(texts, load_jargon())
             problems += sources_problems(claims(assessment, content, topics))
     except ContentError as exc:
-        click.echo(f"Content error: {exc}", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"content: {exc}") from exc
     if problems:
         for problem in problems:
             click.echo(f"Content error: {problem}", err=True)
-        click.echo(f"{len(problems)} problem(s); see docs/content.md.", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"{len(problems)} content problem(s); see docs/content.md.")
     click.echo(
         f"{path}: OK - {len(assessment.intake)} intake questions, "
         f"{len(assessment.scored_questions)} scored questions in {len(assessment.groups)} groups."
@@ -174,6 +223,7 @@ def check_content(path: Path) -> None:
 
 
 @cli.command(
+    short_help="Check or update docs/sources.md.",
     help="""Check or update docs/sources.md, the table of every factual claim.
 
 Without --write it lists what is out of date. With --write it quotes every
@@ -207,28 +257,50 @@ def sources(write: bool) -> None:
     for problem in problems:
         click.echo(problem, err=True)
     if problems and not write:
-        sys.exit(1)
+        raise click.ClickException(
+            f"{len(problems)} problem(s) in {SOURCES_FILE}; "
+            "`python -m bot sources --write` updates the claims."
+        )
 
 
 @cli.command(
+    short_help="Write Rasa's endpoints with ports and paths applied.",
     help="""Write Rasa's endpoints with ACTION_PORT and KC_TRACKER_DB applied.
 
 \b
 Example:
   ACTION_PORT=5056 python -m bot endpoints --out var/endpoints.runtime.yml
-"""
+""",
 )
-@click.option("--source", type=click.Path(path_type=Path), default=Path("endpoints.yml"))
-@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("endpoints.yml"),
+    show_default=True,
+    help="The endpoints file with the defaults.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the copy; its path is printed.",
+)
 def endpoints(source: Path, out: Path) -> None:
-    import os
-
     from bot.rasa_integration.endpoints_file import write_endpoints
 
-    click.echo(write_endpoints(source, out, os.environ))
+    settings = get_settings()
+    overrides = {
+        "ACTION_PORT": str(settings.action_port),
+        "KC_TRACKER_DB": str(settings.tracker_db),
+    }
+    try:
+        click.echo(write_endpoints(source, out, overrides))
+    except OSError as exc:
+        raise click.ClickException(f"could not write {out}: {exc.strerror or exc}") from exc
 
 
 @cli.command(
+    short_help="Serve the demo page, widget, charts and PDF reports.",
     help="""Serve the demo page, the chat widget, charts and PDF reports.
 
 Binds to 127.0.0.1 by default (WEB_HOST, WEB_PORT). The widget connects to
@@ -240,17 +312,29 @@ Example:
 """,
 )
 @click.option(
-    "--host", default=lambda: os.environ.get("WEB_HOST", "127.0.0.1"), show_default="127.0.0.1"
+    "--host",
+    default=lambda: get_settings().web_host,
+    help="Address to listen on (default: WEB_HOST, else 127.0.0.1).",
 )
 @click.option(
-    "--port", type=int, default=lambda: int(os.environ.get("WEB_PORT", "8000")), show_default="8000"
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=lambda: get_settings().web_port,
+    help="Port to listen on (default: WEB_PORT, else 8000).",
 )
 @click.option(
     "--rasa-url",
-    default=lambda: os.environ.get("KC_RASA_PUBLIC_URL", "http://127.0.0.1:5005"),
-    show_default="http://127.0.0.1:5005",
+    default=lambda: get_settings().rasa_public_url,
+    help="Rasa's address as the browser sees it "
+    "(default: KC_RASA_PUBLIC_URL, else http://127.0.0.1:5005).",
 )
-@click.option("--node-modules", type=click.Path(path_type=Path), default=Path("node_modules"))
+@click.option(
+    "--node-modules",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("node_modules"),
+    show_default=True,
+    help="Where npm put the widget's files.",
+)
 @click.option(
     "--demo/--no-demo",
     default=lambda: get_settings().demo,
@@ -261,10 +345,23 @@ def web(host: str, port: int, rasa_url: str, node_modules: Path, demo: bool) -> 
 
     click.echo(f"Web pages on http://{host}:{port}/ (widget talks to {rasa_url})")
     config = WebConfig(rasa_url=rasa_url.rstrip("/"), node_modules=node_modules, demo=demo)
-    run(host, port, config)
+    try:
+        run(host, port, config)
+    except OSError as exc:  # mostly: the port is taken by another process
+        raise click.ClickException(
+            f"could not serve on {host}:{port}: {exc.strerror or exc}"
+        ) from exc
 
 
-@cli.group(help="The Dutch spaCy pipeline used by Rasa.")
+@cli.group(
+    help="""The Dutch spaCy pipeline used by Rasa.
+
+\b
+Examples:
+  python -m bot nlp build
+  python -m bot nlp status
+"""
+)
 def nlp() -> None:
     pass
 
@@ -280,7 +377,12 @@ Example:
   python -m bot nlp build
 """,
 )
-@click.option("--target", type=click.Path(path_type=Path), default=None)
+@click.option(
+    "--target",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Pipeline folder (default: KC_SPACY_DIR or var/spacy-nl).",
+)
 def nlp_build(target: Path | None) -> None:
     from bot.rasa_integration.spacy_pipeline import FALLBACK_WARNING, build_pipeline
 
@@ -300,28 +402,42 @@ Example:
   python -m bot nlp status
 """,
 )
-@click.option("--target", type=click.Path(path_type=Path), default=None)
+@click.option(
+    "--target",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Pipeline folder (default: KC_SPACY_DIR or var/spacy-nl).",
+)
 def nlp_status(target: Path | None) -> None:
     from bot.rasa_integration.spacy_pipeline import FALLBACK_WARNING, pipeline_source
 
     target = target or get_settings().spacy_dir
     source = pipeline_source(target)
     if source is None:
-        click.echo(f"No spaCy pipeline in {target}; run `python -m bot nlp build`.", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"No spaCy pipeline in {target}; run `python -m bot nlp build`.")
     click.echo(f"spaCy pipeline in {target}: {source}")
     if source == "fallback":
         click.echo(FALLBACK_WARNING, err=True)
 
 
-@cli.group(help="Adviser accounts for the dashboard at /adviseur.")
+@cli.group(
+    help="""Adviser accounts for the dashboard at /adviseur.
+
+\b
+Examples:
+  python -m bot adviser add jdevries
+  python -m bot adviser passwd jdevries
+  python -m bot adviser list
+  python -m bot adviser remove jdevries
+"""
+)
 def adviser() -> None:
     pass
 
 
 def _read_password(password_stdin: bool) -> str:
     if password_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        return click.get_text_stream("stdin").readline().rstrip("\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
@@ -347,8 +463,7 @@ def adviser_add(username: str, password_stdin: bool) -> None:
     try:
         name = AdviserAccounts(store()).add(username, _read_password(password_stdin))
     except (AccountError, WeakPassword) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Adviser {name!r} created. Log in at /adviseur/login.")
 
 
@@ -371,8 +486,7 @@ def adviser_passwd(username: str, password_stdin: bool) -> None:
     try:
         AdviserAccounts(store()).set_password(username, _read_password(password_stdin))
     except (AccountError, WeakPassword) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        raise click.ClickException(str(exc)) from exc
     click.echo("Password changed.")
 
 
@@ -408,18 +522,25 @@ def adviser_remove(username: str) -> None:
     from bot.runtime import store
 
     if not AdviserAccounts(store()).remove(username):
-        click.echo(f"No adviser {username!r}.", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"No adviser {username!r}.")
     click.echo(f"Adviser {username!r} removed.")
 
 
-@cli.group(help="Demo mode: a separate database with example results.")
+@cli.group(
+    help="""Demo mode: a separate database with example results.
+
+\b
+Example:
+  KC_DEMO=1 KC_VAR_DIR=var/demo python -m bot demo seed
+"""
+)
 def demo() -> None:
     pass
 
 
 @demo.command(
     "seed",
+    short_help="Fill a demo database with example results.",
     help="""Fill the results database (KC_VAR_DIR) with example results and a demo adviser.
 
 Refuses to touch a database that has results unless KC_DEMO=1, so a real
@@ -430,7 +551,13 @@ Example:
   KC_DEMO=1 KC_VAR_DIR=var/demo python -m bot demo seed
 """,
 )
-@click.option("--people", type=int, default=60, show_default=True, help="Example checks to add.")
+@click.option(
+    "--people",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help="Example checks to add.",
+)
 def demo_seed(people: int) -> None:
     from bot.adviser.demo import DemoRefused, seed_demo
     from bot.runtime import advice_content, assessment, store
@@ -439,8 +566,7 @@ def demo_seed(people: int) -> None:
         seeded = seed_demo(store(), assessment(), advice_content(), people=people,
                            allow_existing=get_settings().demo)  # fmt: skip
     except DemoRefused as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        raise click.ClickException(str(exc)) from exc
     click.echo(seeded.summary())
 
 

@@ -2,13 +2,19 @@
 
 Defaults suit a laptop: files under ``var/`` in the project folder, servers on
 127.0.0.1. Read with :func:`get_settings` (cached) so nothing runs at import.
+
+Rasa's input channels (bot/channels) read :class:`ChannelSettings` when Rasa
+builds them: ``KC_ACTION_SERVER_URL`` (the action server whose ``/health`` the
+channels ask when a message got no reply; default ``http://127.0.0.1:$ACTION_PORT``),
+``KC_PUBLIC_WEB_URL`` as set, and the ``WHATSAPP_*`` variables.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +45,13 @@ class Settings:
     public_web_url: str = "http://127.0.0.1:8000"
     #: Reverse proxies whose X-Forwarded-For header names the real client (KC_TRUSTED_PROXIES).
     trusted_proxies: tuple[Network, ...] = ()
+    #: Where ``python -m bot web`` listens (WEB_HOST, WEB_PORT).
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    #: The Rasa address the chat widget connects to (KC_RASA_PUBLIC_URL).
+    rasa_public_url: str = "http://127.0.0.1:5005"
+    #: The action server's port, written into Rasa's endpoints (ACTION_PORT).
+    action_port: int = 5055
 
     @property
     def privacy_url(self) -> str:
@@ -62,6 +75,10 @@ class Settings:
             tracker_db=Path(env.get("KC_TRACKER_DB", var_dir / "tracker.db")),
             public_web_url=_web_url(env.get("KC_PUBLIC_WEB_URL", "http://127.0.0.1:8000")),
             trusted_proxies=_networks(env.get("KC_TRUSTED_PROXIES", "")),
+            web_host=env.get("WEB_HOST", "127.0.0.1"),
+            web_port=_port(env, "WEB_PORT", 8000),
+            rasa_public_url=env.get("KC_RASA_PUBLIC_URL", "http://127.0.0.1:5005"),
+            action_port=_port(env, "ACTION_PORT", 5055),
         )
 
 
@@ -69,6 +86,13 @@ def _days(env: dict[str, str], name: str, default: int) -> int:
     value = env.get(name, str(default))
     if not value.isdigit() or int(value) < 1:
         raise ConfigError(f"{name} must be a whole number of days, got {value!r}")
+    return int(value)
+
+
+def _port(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name) or str(default)  # an empty variable means the default
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"{name} must be a port number from 1 to 65535, got {value!r}")
     return int(value)
 
 
@@ -93,3 +117,50 @@ def _networks(value: str) -> tuple[Network, ...]:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings.from_env()
+
+
+#: WhatsApp settings, each from credentials.yml or else from WHATSAPP_<KEY in capitals>.
+WHATSAPP_KEYS = (
+    "verify_token",
+    "app_secret",
+    "access_token",
+    "phone_number_id",
+    "api_version",
+    "graph_base_url",
+    "timeout_seconds",
+    "attempts",
+    "backoff_seconds",
+)
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """What Rasa's input channels read from the environment, when Rasa builds them."""
+
+    #: The action server's base address, for the channels' health check when a message
+    #: got no reply (bot/channels/guard.py). KC_ACTION_SERVER_URL, for an action server
+    #: on another host (e.g. http://actions:5055); default http://127.0.0.1:$ACTION_PORT.
+    #: Rasa itself calls the action server at endpoints.yml's action_endpoint: keep both
+    #: pointing at the same server.
+    action_server_url: str = "http://127.0.0.1:5055"
+    #: KC_PUBLIC_WEB_URL exactly as set, "" when unset: WhatsApp refuses to start without
+    #: a public https address (Settings.public_web_url fills in the laptop default).
+    public_web_url: str = ""
+    #: WHATSAPP_* values that are set, by key of WHATSAPP_KEYS ("verify_token": ...).
+    whatsapp: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ChannelSettings:
+        env = dict(os.environ if env is None else env)
+        action_server_url = env.get("KC_ACTION_SERVER_URL") or (
+            f"http://127.0.0.1:{_port(env, 'ACTION_PORT', 5055)}"
+        )
+        return cls(
+            action_server_url=action_server_url.rstrip("/"),
+            public_web_url=env.get("KC_PUBLIC_WEB_URL", "").rstrip("/"),
+            whatsapp={
+                key: env[f"WHATSAPP_{key.upper()}"]
+                for key in WHATSAPP_KEYS
+                if env.get(f"WHATSAPP_{key.upper()}")
+            },
+        )

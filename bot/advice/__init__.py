@@ -1,4 +1,4 @@
-"""Advice and facts.
+"""Advice and facts: routes and roles from the scores, and answers about the work.
 
-Training routes and roles from the scores, and answers about the work (FAQ).
+The rules and facts themselves are content (``bot/content/advice.yml``, ``facts.yml``).
 """

@@ -1,4 +1,4 @@
-"""Adviser accounts and their login sessions, kept in the results database.
+"""Adviser accounts and their login sessions (rows in ``bot.storage.adviser_tables``).
 
 Only a hash of a session token is stored, so a copy of the database cannot
 be used to take over a session. Sessions end after ``SESSION_HOURS``.
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.adviser.passwords import dummy_hash, hash_password, verify_password
+from bot.storage import adviser_tables
 from bot.storage.results_store import ResultsStore, iso
 
 SESSION_HOURS = 8
@@ -52,38 +53,22 @@ class AdviserAccounts:
                 "a username is 2-40 characters: letters, digits, dot, dash or underscore"
             )
         password_hash = hash_password(password)
-        with self.store.writing() as db:
-            if db["advisers"].count_where("username = ?", [name]):
-                raise AccountError(f"adviser {name!r} already exists")
-            db["advisers"].insert(
-                {
-                    "username": name,
-                    "password_hash": password_hash,
-                    "created_at": iso(self.store.clock()),
-                }
-            )
+        if not adviser_tables.add_adviser(self.store, name, password_hash, iso(self.store.clock())):
+            raise AccountError(f"adviser {name!r} already exists")
         return name
 
     def set_password(self, username: str, password: str) -> None:
+        """A new password; every open session of the account ends."""
         name = normalize_username(username)
-        password_hash = hash_password(password)
-        with self.store.writing() as db:
-            if not db["advisers"].count_where("username = ?", [name]):
-                raise AccountError(f"no adviser {name!r}")
-            db["advisers"].update(name, {"password_hash": password_hash})
-            db["adviser_sessions"].delete_where("username = ?", [name])
+        if not adviser_tables.replace_password_hash(self.store, name, hash_password(password)):
+            raise AccountError(f"no adviser {name!r}")
 
     def remove(self, username: str) -> bool:
-        name = normalize_username(username)
-        with self.store.writing() as db:
-            db["adviser_sessions"].delete_where("username = ?", [name])
-            existed = bool(db["advisers"].count_where("username = ?", [name]))
-            db["advisers"].delete_where("username = ?", [name])
-        return existed
+        """Remove the account; its sessions end with it."""
+        return adviser_tables.remove_adviser(self.store, normalize_username(username))
 
     def usernames(self) -> list[str]:
-        with self.store.reading() as db:
-            return [r["username"] for r in db["advisers"].rows_where(order_by="username")]
+        return adviser_tables.adviser_names(self.store)
 
     def authenticate(self, username: str, password: str) -> str | None:
         """The normalised username when the password is right, else None.
@@ -92,44 +77,28 @@ class AdviserAccounts:
         long and does not reveal which names exist.
         """
         name = normalize_username(username)
-        with self.store.reading() as db:
-            rows = list(db["advisers"].rows_where("username = ?", [name], limit=1))
-        stored = rows[0]["password_hash"] if rows else dummy_hash()
-        ok = verify_password(password, stored)
-        return name if ok and rows else None
+        stored = adviser_tables.password_hash_of(self.store, name)
+        ok = verify_password(password, stored if stored is not None else dummy_hash())
+        return name if ok and stored is not None else None
 
     def open_session(self, username: str, now: datetime | None = None) -> tuple[str, str]:
         """A new session: (token for the cookie, CSRF token for forms)."""
         now = now or self.store.clock()
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        with self.store.writing() as db:
-            db["adviser_sessions"].delete_where("expires_at <= ?", [iso(now)])
-            db["adviser_sessions"].insert(
-                {
-                    "token_hash": _token_hash(token),
-                    "username": username,
-                    "csrf_token": csrf,
-                    "created_at": iso(now),
-                    "expires_at": iso(now + timedelta(hours=SESSION_HOURS)),
-                }
-            )
+        adviser_tables.add_session(
+            self.store, _token_hash(token), username, csrf,
+            created_at=iso(now), expires_at=iso(now + timedelta(hours=SESSION_HOURS)),
+        )  # fmt: skip
         return token, csrf
 
     def session(self, token: str | None, now: datetime | None = None) -> AdviserSession | None:
         if not token or len(token) > 100:
             return None
         now = now or self.store.clock()
-        with self.store.reading() as db:
-            rows = list(
-                db["adviser_sessions"].rows_where(
-                    "token_hash = ? AND expires_at > ?", [_token_hash(token), iso(now)], limit=1
-                )
-            )
-        if not rows:
+        row = adviser_tables.live_session(self.store, _token_hash(token), iso(now))
+        if row is None:
             return None
-        row = rows[0]
-        return AdviserSession(row["username"], row["csrf_token"], row["expires_at"])
+        return AdviserSession(row.username, row.csrf_token, row.expires_at)
 
     def close_session(self, token: str) -> None:
-        with self.store.writing() as db:
-            db["adviser_sessions"].delete_where("token_hash = ?", [_token_hash(token)])
+        adviser_tables.end_session(self.store, _token_hash(token))

@@ -1,8 +1,9 @@
 """What an adviser sees for one share code: scores, answers and reasons.
 
 Pure: built from a stored result and the content. The scores are the stored
-ones (what the job seeker saw); the reasons are worked out again from the
-stored answers with the same rules.
+ones (what the job seeker saw), shown through the same result view as the
+chat and the PDF (bot/result/view.py); the reasons are worked out again from
+the stored answers with the same rules.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 from bot.advice.rules import AdviceContent, AdviceInputs, advise
 from bot.check.assessment import Assessment
 from bot.check.flow import is_complete
-from bot.check.scoring import band_for, ranked_groups, score
+from bot.check.scoring import score
 from bot.privacy.share_code_format import display_code
 from bot.result.chart import alt_text
+from bot.result.view import route_views, view_from_scores
 from bot.storage.results_store import StoredResult
 
 
@@ -34,27 +36,26 @@ def build_adviser_report(
 ) -> AdviserReport:
     if not stored.completed or stored.scores is None or stored.overall is None:
         raise NotCompleted(stored.assessment_id)
-    scores, overall = stored.scores, stored.overall
-    strengths, develop = ranked_groups(assessment, scores)
-    names = {g.id: g for g in assessment.groups}
-    reasons: dict[str, list[str]] = {}
+    reasons: dict[str, tuple[str, ...]] = {}
     if is_complete(assessment, stored.answers):
         facts = AdviceInputs(assessment, stored.answers, score(assessment, stored.answers))
         advice = advise(content, facts)
-        reasons = {item.id: list(item.reasons) for item in (*advice.routes, *advice.roles)}
-    known = {r.id: r for r in content.routes}
+        reasons = {item.id: item.reasons for item in (*advice.routes, *advice.roles)}
+    view = view_from_scores(
+        assessment, stored.scores, stored.overall, route_views(content, stored.routes, reasons)
+    )
+    names = {g.id: g for g in assessment.groups}
     data: dict[str, Any] = {
         "share_code": display_code(code),
         "completed_at": stored.completed_at,
-        "overall": overall,
-        "overall_words": band_for(overall).overall_words,
+        "overall": view.overall,
+        "overall_words": view.band.overall_words,
         "groups": [
-            {"id": g.id, "name": g.name, "score": scores.get(g.id),
-             "band": band_for(scores.get(g.id, 0)).group_words}
-            for g in assessment.groups
+            {"id": g.group.id, "name": g.group.name, "score": g.score, "band": g.band.group_words}
+            for g in view.groups
         ],
-        "strengths": [names[g].short for g in strengths],
-        "develop": [names[g].short for g in develop[:2]],
+        "strengths": [g.short for g in view.strengths],
+        "develop": [g.short for g in view.develop],
         "answers": [
             {
                 "question_id": q.id,
@@ -68,16 +69,16 @@ def build_adviser_report(
         ],
         "routes": [
             {
-                "id": route_id,
-                "name": known[route_id].name if route_id in known else route_id,
-                "what": known[route_id].what if route_id in known else "",
-                "link": known[route_id].link if route_id in known else None,
-                "reasons": reasons.get(route_id, []),
+                "id": r.id,
+                "name": r.name,
+                "what": r.what,
+                "link": r.link if r.known else None,
+                "reasons": list(r.reasons),
             }
-            for route_id in stored.routes
+            for r in view.routes
         ],
-        "chart_alt": alt_text(assessment, scores, overall),
-    }  # fmt: skip
+        "chart_alt": alt_text(assessment, view.scores, view.overall),
+    }
     return AdviserReport(code, data)
 
 

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.storage import code_attempts_table
 from bot.storage.results_store import ResultsStore, iso
 
 #: Wrong codes allowed per adviser and per client address within WINDOW.
@@ -41,30 +42,18 @@ class CodeLimit:
         now = store.clock()
         since = iso(now - self.window)
         waits = [0.0]
-        with store.writing() as db:
-            db["code_attempts"].delete_where("at < ?", [since])
-            for kind, key in ((ADVISER, adviser), (ADDRESS, address)):
-                rows = [
-                    r["at"]
-                    for r in db["code_attempts"].rows_where(
-                        "kind = ? AND key = ? AND at >= ?", [kind, key, since],
-                        select="at", order_by="at",
-                    )
-                ]  # fmt: skip
-                if len(rows) >= self.max_wrong:
-                    free_at = datetime.fromisoformat(rows[len(rows) - self.max_wrong]) + self.window
-                    waits.append(max(1.0, (free_at - now).total_seconds()))
-                    self._log_refusal(now, kind, key, len(rows))
+        keys = [(ADVISER, adviser), (ADDRESS, address)]
+        for (kind, key), rows in code_attempts_table.wrong_codes_since(store, keys, since).items():
+            if len(rows) >= self.max_wrong:
+                free_at = datetime.fromisoformat(rows[len(rows) - self.max_wrong]) + self.window
+                waits.append(max(1.0, (free_at - now).total_seconds()))
+                self._log_refusal(now, kind, key, len(rows))
         return max(waits)
 
     def wrong(self, store: ResultsStore, adviser: str, address: str) -> None:
         """Count one wrong (unknown, expired, withdrawn or malformed) code."""
-        at = iso(store.clock())
-        with store.writing() as db:
-            db["code_attempts"].insert_all(
-                [{"kind": ADVISER, "key": adviser, "at": at},
-                 {"kind": ADDRESS, "key": address, "at": at}]
-            )  # fmt: skip
+        keys = [(ADVISER, adviser), (ADDRESS, address)]
+        code_attempts_table.add_wrong_code(store, keys, iso(store.clock()))
 
     def _log_refusal(self, now: datetime, kind: str, key: str, wrong: int) -> None:
         last = self._logged.get((kind, key))

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from statistics import quantiles
 from typing import Any
@@ -30,26 +28,16 @@ from typing import Any
 from bot.advice.rules import AdviceContent
 from bot.check.assessment import Assessment
 from bot.check.flow import open_question
-from bot.check.scoring import BANDS, band_for, ranked_groups
+from bot.check.scoring import BANDS, band_for
 from bot.clock import system_clock
+from bot.result.view import ranking
+from bot.storage.overview_queries import CheckRow, checks_without_person
 from bot.storage.results_store import ResultsStore, iso
 
 MIN_GROUP = 5
 #: A check without an answer for this long counts as stopped (not just paused).
 STOPPED_AFTER = timedelta(days=1)
 SUPPRESSED = "<5"
-
-
-@dataclass(frozen=True)
-class CheckRow:
-    """One stored check, reduced to what the overview needs (no pseudonym)."""
-
-    started_at: str
-    completed_at: str | None
-    scores: dict[str, int] | None
-    routes: list[str]
-    answers: dict[str, str]
-    last_activity: str
 
 
 def shown(count: int) -> int | None:
@@ -108,27 +96,7 @@ def taken_in(completed: list[CheckRow]) -> list[CheckRow]:
 
 def read_rows(store: ResultsStore) -> list[CheckRow]:
     """Every stored check, without the person column."""
-    with store.reading() as db:
-        answers: dict[str, dict[str, str]] = {}
-        last: dict[str, str] = {}
-        for row in db["answers"].rows_where(
-            select="assessment_id, question_id, option_id, answered_at"
-        ):
-            answers.setdefault(row["assessment_id"], {})[row["question_id"]] = row["option_id"]
-            last[row["assessment_id"]] = max(last.get(row["assessment_id"], ""), row["answered_at"])
-        return [
-            CheckRow(
-                started_at=row["started_at"],
-                completed_at=row["completed_at"],
-                scores=json.loads(row["scores"]) if row["scores"] else None,
-                routes=json.loads(row["routes"] or "[]"),
-                answers=answers.get(row["id"], {}),
-                last_activity=max(row["started_at"], last.get(row["id"], "")),
-            )
-            for row in db["assessments"].rows_where(
-                select="id, started_at, completed_at, scores, routes", order_by="started_at"
-            )
-        ]
+    return checks_without_person(store)
 
 
 def build_overview(
@@ -209,8 +177,7 @@ def _quartiles(values: list[int]) -> dict[str, float]:
 def _develop(assessment: Assessment, completed: list[CheckRow]) -> list[dict[str, Any]]:
     counts: Counter[str] = Counter()
     for row in completed:
-        _, develop = ranked_groups(assessment, row.scores or {})
-        counts.update(develop[:2])
+        counts.update(ranking(assessment, row.scores or {}).develop)
     return [
         {"id": g.id, "name": g.short, "count": shown(counts[g.id])}
         for g in sorted(assessment.groups, key=lambda g: -counts[g.id])

@@ -6,8 +6,9 @@ the moment, the code used, the assessment and the person's pseudonym. Not
 what the adviser did with it. One page with its chart and PDF counts once:
 a second opening by the same adviser within ``SAME_VIEW`` adds no row.
 
-The rows are erased with the person (``ResultsStore.delete_person`` and
-``delete_assessment``) and by retention (``purge_before``).
+The rows (``bot.storage.report_views_table``) are erased with their
+assessment by cascade (``ResultsStore.delete_person``, ``delete_assessment``)
+and by retention (``purge_before``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.privacy.share_code_format import MONTHS, display_code
+from bot.storage import report_views_table
 from bot.storage.results_store import ResultsStore, iso
 
 SAME_VIEW = timedelta(minutes=10)
@@ -54,37 +56,12 @@ def dutch_moment(moment: datetime) -> str:
 def record_view(store: ResultsStore, assessment_id: str, adviser: str, code: str) -> bool:
     """Note that ``adviser`` opened this assessment's report; False when just noted."""
     now = store.clock()
-    with store.writing() as db:
-        owners = list(
-            db["assessments"].rows_where("id = ?", [assessment_id], select="person", limit=1)
-        )
-        if not owners:
-            return False
-        recent = db["report_views"].count_where(
-            "assessment_id = ? AND adviser = ? AND viewed_at > ?",
-            [assessment_id, adviser, iso(now - SAME_VIEW)],
-        )
-        if recent:
-            return False
-        db["report_views"].insert(
-            {
-                "assessment_id": assessment_id,
-                "person": owners[0]["person"],
-                "adviser": adviser,
-                "code": code,
-                "viewed_at": iso(now),
-            }
-        )
-    return True
+    return report_views_table.add_view(
+        store, assessment_id, adviser, code, at=iso(now), unless_after=iso(now - SAME_VIEW)
+    )
 
 
 def views_by(store: ResultsStore, adviser: str, limit: int = RECENT) -> list[OwnView]:
     """This adviser's most recent views, newest first (never anyone else's)."""
-    with store.reading() as db:
-        rows = list(
-            db["report_views"].rows_where(
-                "adviser = ?", [adviser], select="viewed_at, code",
-                order_by="viewed_at DESC, id DESC", limit=limit,
-            )
-        )  # fmt: skip
-    return [OwnView(r["viewed_at"], display_code(r["code"]) if r["code"] else "") for r in rows]
+    rows = report_views_table.latest_views_by(store, adviser, limit)
+    return [OwnView(at, display_code(code) if code else "") for at, code in rows]

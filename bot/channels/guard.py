@@ -6,17 +6,19 @@ bot sent for a message; when that is nothing and the action server does not
 answer its health check, it tells the user to try again in a moment. The
 user's message stays in the conversation, and the answers given so far are
 kept, so the check continues at the open question once the server is back.
+The action server's address comes from ``bot.config.ChannelSettings``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.config import ChannelSettings
 
 ACTION_SERVER_DOWN = (
     "Sorry, er ging iets mis aan onze kant. Je antwoorden zijn niet kwijt. "
@@ -26,13 +28,6 @@ HEALTH_TIMEOUT_SECONDS = 2.0
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
-
-
-def action_server_base_url(env: dict[str, str] | None = None) -> str:
-    env = dict(os.environ if env is None else env)
-    if env.get("KC_ACTION_SERVER_URL"):
-        return env["KC_ACTION_SERVER_URL"].rstrip("/")
-    return f"http://127.0.0.1:{env.get('ACTION_PORT', '5055')}"
 
 
 async def action_server_is_up(base_url: str) -> bool:
@@ -45,6 +40,13 @@ async def action_server_is_up(base_url: str) -> bool:
             return response.status == 200
     except (aiohttp.ClientError, TimeoutError, OSError):
         return False
+
+
+def health_probe(base_url: str) -> Callable[[], Awaitable[bool]]:
+    async def probe() -> bool:
+        return await action_server_is_up(base_url)
+
+    return probe
 
 
 class CountingOutput(OutputChannel):
@@ -84,12 +86,9 @@ class CountingOutput(OutputChannel):
 
 def guarded(on_new_message: Handler, probe: Callable[[], Awaitable[bool]] | None = None) -> Handler:
     """``on_new_message`` that says sorry in Dutch when a message got no reply
-    because the action server is down."""
-
-    async def default_probe() -> bool:
-        return await action_server_is_up(action_server_base_url())
-
-    check = probe or default_probe
+    because the action server is down. Without ``probe`` it asks the action server
+    of ``ChannelSettings``, read once here (when Rasa builds the channel)."""
+    check = probe or health_probe(ChannelSettings.from_env().action_server_url)
 
     async def handler(message: UserMessage) -> Any:
         counting = CountingOutput(message.output_channel)

@@ -6,6 +6,10 @@ raises a TypeError, so the assessment result never arrives in the widget.
 This channel emits the message as the event's data instead, and keeps each
 option's short label (``short``) in the quick replies for the widget. Use it
 in credentials.yml as ``bot.channels.socketio.KlantcontactSocketIOInput``.
+
+Rasa's message handler builds its ``SocketIOOutput`` inside the blueprint, so
+the channel swaps that output for :class:`ResultSafeSocketIOOutput` in each
+message it passes on; nothing of Rasa is patched.
 """
 
 from __future__ import annotations
@@ -13,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import rasa.core.channels.socketio as rasa_socketio
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels.guard import guarded
+from bot.channels.guard import Handler, guarded
 
 
 class ResultSafeSocketIOOutput(SocketIOOutput):
@@ -62,7 +65,16 @@ class KlantcontactSocketIOInput(SocketIOInput):
         return ResultSafeSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # Rasa builds the output inside its message handler by the module-level
-        # name; point that name at the fixed class before the handler runs.
-        rasa_socketio.SocketIOOutput = ResultSafeSocketIOOutput  # type: ignore[misc]
-        return super().blueprint(guarded(on_new_message))
+        return super().blueprint(with_result_safe_output(guarded(on_new_message)))
+
+
+def with_result_safe_output(on_new_message: Handler) -> Handler:
+    """``on_new_message`` for messages whose Rasa ``SocketIOOutput`` is swapped for ours."""
+
+    async def handler(message: UserMessage) -> Any:
+        output = message.output_channel
+        if isinstance(output, SocketIOOutput) and not isinstance(output, ResultSafeSocketIOOutput):
+            message.output_channel = ResultSafeSocketIOOutput(output.sio, output.bot_message_evt)
+        return await on_new_message(message)
+
+    return handler

@@ -7,9 +7,11 @@
   after a restart, is answered only once.
 
 Configuration comes from credentials.yml or, when a key is empty there, from
-the environment: WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET,
-WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_VERSION (v21.0),
-WHATSAPP_GRAPH_BASE_URL (https://graph.facebook.com). Once those are set, the
+the environment (read by ``bot.config.ChannelSettings``): WHATSAPP_VERIFY_TOKEN,
+WHATSAPP_APP_SECRET, WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID,
+WHATSAPP_API_VERSION (v21.0), WHATSAPP_GRAPH_BASE_URL (https://graph.facebook.com),
+WHATSAPP_TIMEOUT_SECONDS (10), WHATSAPP_ATTEMPTS (4), WHATSAPP_BACKOFF_SECONDS (0.5).
+Once the first four are set, the
 channel refuses to start without a public https KC_PUBLIC_WEB_URL: the privacy
 link and the PDF report link must open on a phone. Phone numbers are never
 logged or stored: Rasa sees a keyed hash as the sender id.
@@ -22,7 +24,6 @@ import hmac
 import ipaddress
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,7 @@ from bot.channels.whatsapp_format import (
     signature_is_valid,
 )
 from bot.channels.whatsapp_output import WhatsAppOutput
+from bot.config import ChannelSettings
 
 __all__ = ["WhatsAppConfigError", "WhatsAppInput", "WhatsAppOutput", "config_from"]
 
@@ -64,11 +66,15 @@ class WhatsAppConfig:
         return all((self.verify_token, self.app_secret, g.access_token, g.phone_number_id))
 
 
-def config_from(credentials: Mapping[str, Any] | None, env: Mapping[str, str]) -> WhatsAppConfig:
+def config_from(
+    credentials: Mapping[str, Any] | None, env: Mapping[str, str] | None = None
+) -> WhatsAppConfig:
+    """credentials.yml's values, else the environment's (``env``; default: the process's)."""
     creds = dict(credentials or {})
+    settings = ChannelSettings.from_env(env)
 
     def get(key: str, default: str = "") -> str:
-        value = creds.get(key) or env.get(f"WHATSAPP_{key.upper()}") or default
+        value = creds.get(key) or settings.whatsapp.get(key) or default
         return str(value)
 
     graph = GraphSettings(
@@ -84,7 +90,7 @@ def config_from(credentials: Mapping[str, Any] | None, env: Mapping[str, str]) -
         verify_token=get("verify_token"),
         app_secret=get("app_secret"),
         graph=graph,
-        public_web_url=env.get("KC_PUBLIC_WEB_URL", "").rstrip("/"),
+        public_web_url=settings.public_web_url,
     )
 
 
@@ -141,7 +147,7 @@ class WhatsAppInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        config = config_from(credentials, os.environ)
+        config = config_from(credentials)
         try:
             require_public_web_url(config)
         except WhatsAppConfigError as error:

@@ -1,4 +1,4 @@
-"""The assessment model and scoring.
+"""The check itself: the assessment model (groups, questions, options), scoring and flow.
 
-Groups, questions, options, scores and where a person is in the check.
+Pure Python, no Rasa and no storage: every other package builds on it.
 """

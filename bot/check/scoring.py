@@ -98,7 +98,8 @@ def score(assessment: Assessment, answers: Mapping[str, str]) -> Result:
     exact = {g.id: group_fraction(g, answers) * 100 for g in assessment.groups}
     scores = {group_id: round_half_up(value) for group_id, value in exact.items()}
     overall = round_half_up(sum(exact.values(), Fraction(0)) / len(exact))
-    strengths, develop = ranked_groups(assessment, exact)
+    # Ranked on the shown whole numbers, like every view of a result (bot/result/view.py).
+    strengths, develop = ranked_groups(assessment, scores)
     return Result(
         scores=scores, overall=overall, band=band_for(overall), strengths=strengths, develop=develop
     )

@@ -1,4 +1,4 @@
-"""Checks over the bot's Dutch and its sources.
+"""Checks over the bot's Dutch and its sources: B1 readability, jargon, dated figures.
 
-Readability, jargon, dated figures, the sources table.
+Run by ``python -m bot check-content`` in ``make validate``; see docs/content.md.
 """

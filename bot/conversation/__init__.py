@@ -1,1 +1,4 @@
-"""The turn logic of the check: applying answers, the bot's Dutch chat messages and FAQ replies."""
+"""The turn logic of the check: applying answers, the Dutch chat messages, FAQ replies.
+
+Called by the thin Rasa actions in ``actions/``; no Rasa imports here.
+"""

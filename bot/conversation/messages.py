@@ -14,6 +14,7 @@ from bot.advice.rules import Advice, AdviceContent
 from bot.check.assessment import Assessment, Option, Question
 from bot.check.flow import progress
 from bot.check.scoring import Result
+from bot.result.view import NO_FITTING_ROUTE, TOP_ROUTES, ResultView, route_views, view_from_scores
 
 CHOICE_ENTITY = "choice"
 #: A tapped FAQ topic button: /faq{"faq_topic": "salaris"}.
@@ -115,28 +116,32 @@ def why_message(assessment: Assessment, question: Question) -> str:
 
 
 def result_text(assessment: Assessment, result: Result) -> str:
-    names = {g.id: g for g in assessment.groups}
+    """The result message of a finished check (the advice follows in ``advice_text``)."""
+    return view_text(view_from_scores(assessment, result.scores, result.overall))
+
+
+def view_text(view: ResultView) -> str:
+    """The result message: overall, each group, strengths and points to develop."""
     lines = [
         "Klaar! Dit is je uitslag.",
-        f"{result.band.overall_words} Je score is {result.overall} van de 100.",
+        f"{view.band.overall_words} Je score is {view.overall} van de 100.",
         "",
         "Per onderdeel:",
     ]
-    for group in assessment.groups:
-        score = result.scores[group.id]
-        word = result.group_band(group.id).group_words
+    for line in view.groups:
+        group = line.group
         # Plain words first, the report's name for the group in brackets (B1: docs/content.md).
-        lines.append(f"- {_capitalised(group.short)} ({group.name.lower()}): {score} ({word})")
+        lines.append(
+            f"- {_capitalised(group.short)} ({group.name.lower()}): "
+            f"{line.score} ({line.band.group_words})"
+        )
     lines += ["", "Hier ben je sterk in:"]
-    lines += [f"- {names[g].short}" for g in result.strengths]
-    lines.append(names[result.strengths[0]].strength)
+    lines += [f"- {g.short}" for g in view.strengths]
+    lines.append(view.strengths[0].strength)
     lines += ["", "Hier kun je nog in groeien:"]
-    lines += [f"- {names[g].short}" for g in result.develop[:2]]
-    lines.append(names[result.develop[0]].develop)
+    lines += [f"- {g.short}" for g in view.develop]
+    lines.append(view.develop[0].develop)
     return "\n".join(lines)
-
-
-TOP_ROUTES = 3
 
 
 def _capitalised(text: str) -> str:
@@ -160,16 +165,13 @@ def advice_text(content: AdviceContent, advice: Advice) -> str:
     lines = []
     if advice.related_work:
         lines += [advice.related_work, ""]
-    if advice.routes:
+    routes = route_views(content, advice.route_ids)
+    if routes:
         lines.append("Mijn advies voor jou:")
-        for number, item in enumerate(advice.routes[:TOP_ROUTES], start=1):
-            route = content.route(item.id)
+        for number, route in enumerate(routes[:TOP_ROUTES], start=1):
             lines.append(f"{number}. {route.name}: {first_sentence(route.what)}")
     else:
-        lines.append(
-            "Ik heb nu geen opleiding die precies past. "
-            "Een adviseur van UWV denkt graag met je mee."
-        )
+        lines.append(NO_FITTING_ROUTE)
     if advice.roles:
         lines += ["", "Werk dat bij je past:", *(f"- {r.name}" for r in advice.roles)]
     if advice.possible:
@@ -177,7 +179,7 @@ def advice_text(content: AdviceContent, advice: Advice) -> str:
         lines += [f"- {r.name}. {content.role(r.id).reason}" for r in advice.possible]
     if advice.practical:
         lines += ["", *advice.practical]
-    more = " Typ 'meer advies' voor alle adviezen." if len(advice.routes) > TOP_ROUTES else ""
+    more = " Typ 'meer advies' voor alle adviezen." if len(routes) > TOP_ROUTES else ""
     lines += ["", f"Typ 'waarom dit advies' voor uitleg.{more}", content.adviser]
     return "\n".join(lines)
 
@@ -197,13 +199,13 @@ def advice_reasons_text(content: AdviceContent, advice: Advice) -> str:
 def advice_full_text(content: AdviceContent, advice: Advice) -> str:
     """Every advised route with what it is, practical facts, source and link."""
     lines = ["Alle adviezen voor jou:"]
-    for item in advice.routes:
-        route = content.route(item.id)
+    routes = route_views(content, advice.route_ids)
+    for route in routes:
         lines += ["", f"{route.name} ({route.level})", route.what, route.practical]
         link = f" Meer informatie: {route.link}" if route.link else ""
         lines.append(f"Bron: {route.source}.{link}")
-    if not advice.routes:
-        lines.append("Ik heb nu geen opleiding die precies past.")
+    if not routes:
+        lines.append(NO_FITTING_ROUTE)
     for title, roles in (
         ("Werk dat bij je past:", advice.roles),
         ("Ook mogelijk:", advice.possible),

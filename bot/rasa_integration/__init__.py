@@ -1,4 +1,4 @@
-"""Everything that plugs into Rasa.
+"""Everything that plugs into Rasa: NLU component, tracker store, speed-ups, spaCy.
 
-NLU components, the tracker store, speed-ups, spaCy and endpoints.
+The only package besides ``bot.channels`` that imports Rasa (``actions/`` use rasa-sdk).
 """

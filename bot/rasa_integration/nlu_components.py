@@ -8,6 +8,10 @@ as an answer, a yes/no or a goodbye ("kan ik later doorgroeien?"), or that DIET 
 without that request's words while the FAQ topic model is confident, is sent
 to the FAQ instead, where the closest topics are offered when unsure. The
 decision itself lives in :mod:`bot.understanding.requests` (no Rasa there).
+
+Its ``load`` is also where Rasa's speed-ups are installed
+(:mod:`bot.rasa_integration.speedups`): Rasa calls it when it loads our model,
+in every process that answers users, before the first message.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.rasa_integration.speedups import install_at_rasa_start
 from bot.understanding.faq_topics import rank_topics
 from bot.understanding.requests import (
     MY_DATA,
@@ -76,6 +81,20 @@ class ClearRequests(GraphComponent):
         execution_context: ExecutionContext,
     ) -> ClearRequests:
         return cls()
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ClearRequests:
+        """Rasa loads our model through here (``rasa run``, ``rasa shell``, the bench's
+        profile): the one hook for the speed-ups, which refuses another Rasa version."""
+        install_at_rasa_start()
+        return cls.create(config, model_storage, resource, execution_context)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -1,25 +1,56 @@
-"""Measured speed-ups for Rasa 3.6, installed once when Rasa loads our tracker store.
+"""Measured speed-ups for Rasa 3.6.21: every change we make to Rasa, in one list.
 
-``make bench`` profiled one turn (docs/benchmarks.md). Rasa checks every action
-server response with ``jsonschema.validate``, which first validates the schema
-itself against its meta-schema: about 20 ms per call, two calls per turn. Here
-the validator is built once and reused, with the same schema and the same
-error. The SQLite tracker store committed with a full fsync on every turn; WAL
-with ``synchronous=NORMAL`` keeps it durable against crashes of the process
-and is much faster.
+``make bench`` profiled one turn (docs/benchmarks.md). Each patch replaces one
+attribute of a Rasa class; ``install_speedups()`` installs them all (after a
+version check) and keeps what it replaced, ``uninstall_speedups()`` puts it back.
+One line each: what is replaced -- why -- measured gain -- how it is verified.
 
-Rasa 3.6 also runs the whole NLU pipeline (spaCy, DIET, the ResponseSelector)
-for button payloads such as ``/inform{"choice": ...}``, only for the last
-component (RegexMessageHandler) to replace the result with the payload's
-intent. Rasa 1 and 2 parsed such messages before the pipeline;
-``install_payload_shortcut`` does that again, with the parser the last
-component uses, so the result is identical. And
-``bot.rasa_integration.applied_events`` stops Rasa from recomputing a tracker's applied events
-from the start on every call.
+1. ``RemoteAction._validate_action_result`` -- Rasa validates the JSON schema itself
+   against its meta-schema on every action server response; we build the validator
+   once (same schema, same error) -- about 20 ms per call, 40 ms per turn -- test:
+   accepts and rejects like Rasa, with Rasa's error text.
+2. ``MessageProcessor._parse_message_with_graph`` -- Rasa 3.6 runs the whole NLU
+   pipeline for button payloads (``/inform{"choice": ...}``) only for its last step,
+   RegexMessageHandler, to replace the result; we parse payloads first with that
+   step's parser, as Rasa 1 and 2 did -- 8 ms per turn, NLU down to 1 ms -- test:
+   the same parse data as the graph's last step, and the pipeline is not asked.
+3. ``DialogueStateTracker.applied_events`` -- Rasa recomputes the applied events
+   from the first event, five times per turn (quadratic in a form); we carry the
+   result on from the last call (``bot.rasa_integration.applied_events``) -- a fifth
+   of a turn at the end of the check -- test: a property test against Rasa's method.
+
+Not patches (nothing of Rasa is replaced):
+
+- ``bot.storage.tracker_sql.tune_sqlite_connection``: WAL with ``synchronous=NORMAL``
+  instead of a full fsync per commit, as a listener on our tracker store's own
+  engine -- the tracker store's share of a turn -- test: the tracker database is in WAL mode.
+- The socket.io fix for custom JSON (``bot.channels.socketio``) is a bug fix, not a
+  speed-up, and swaps the output channel of each message instead of patching Rasa.
+
+Why patches and not Rasa's extension points:
+
+- No extension point reaches the response check: Rasa builds ``RemoteAction``
+  itself for every custom action.
+- ``UserMessage.parse_data`` set by our channels would skip ``parse_message``, but
+  an input channel has no domain (Rasa drops payloads of unknown intents and
+  entities by the domain, which can change when a model is loaded), and the
+  bench's profile and ``/model/parse`` call the processor without a channel.
+- A tracker subclass would not reach every tracker: Rasa builds trackers with
+  ``DialogueStateTracker(...)`` by name (``from_dict``, ``init_copy``, the SQL
+  store's ``retrieve``).
+
+``install_at_rasa_start()`` is called from one place: ``ClearRequests.load`` in
+``bot.rasa_integration.nlu_components``, which Rasa runs when it loads our model
+(``rasa run``, ``rasa shell``, the bench's profile), before the first message. On a
+Rasa version other than :data:`TESTED_RASA_VERSION` it stops Rasa with a message.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import ValidationError
@@ -37,26 +68,38 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.utils.cli import print_error_and_exit
 
 from bot.rasa_integration import applied_events
 
-_INSTALLED: list[bool] = []
+#: The only Rasa version these patches were measured and tested on.
+TESTED_RASA_VERSION = "3.6.21"
 #: The name Rasa's RegexMessageHandler gives the entities of a payload.
 PAYLOAD_EXTRACTOR = "RegexMessageHandler"
 
 
-def install_all() -> None:
-    """Install every speed-up once (idempotent)."""
-    if _INSTALLED:
-        return
-    install_cached_response_validator()
-    install_payload_shortcut()
-    DialogueStateTracker.applied_events = applied_events.applied_events  # type: ignore[method-assign]
-    _INSTALLED.append(True)
+class UnsupportedRasaVersion(RuntimeError):
+    """The installed Rasa is not the one the patches replace parts of."""
 
 
-def install_cached_response_validator() -> None:
-    """Replace RemoteAction's per-call schema check with a validator built once."""
+def installed_rasa_version() -> str:
+    return importlib.metadata.version("rasa")
+
+
+def check_rasa_version() -> None:
+    """Refuse another Rasa: a patch could silently replace code that has changed."""
+    installed = installed_rasa_version()
+    if installed != TESTED_RASA_VERSION:
+        raise UnsupportedRasaVersion(
+            f"Rasa {installed} is installed, but bot/rasa_integration/speedups.py replaces "
+            f"parts of Rasa {TESTED_RASA_VERSION} and is tested only with that version. "
+            f"Install rasa=={TESTED_RASA_VERSION} (make install), or check every patch in "
+            "that file against the new Rasa and then change TESTED_RASA_VERSION."
+        )
+
+
+def cached_response_validator(_rasa_method: Any) -> Callable[..., bool]:
+    """RemoteAction's response check with a validator built once."""
     schema = RemoteAction.action_response_format_spec()
     validator_class = validator_for(schema)
     validator_class.check_schema(schema)
@@ -74,12 +117,11 @@ def install_cached_response_validator() -> None:
             raise
         return True
 
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    return validate_action_result
 
 
-def install_payload_shortcut() -> None:
-    """Parse ``/intent{...}`` payloads without running the NLU pipeline (as Rasa 1 and 2 did)."""
-    through_pipeline = MessageProcessor._parse_message_with_graph
+def payload_shortcut(through_pipeline: Callable[..., dict[str, Any]]) -> Callable[..., Any]:
+    """``/intent{...}`` payloads parsed without the pipeline; anything else goes through it."""
 
     def parse_message_with_graph(
         self: MessageProcessor,
@@ -102,16 +144,74 @@ def install_payload_shortcut() -> None:
         parse_data.update(unpacked.as_dict(only_output_properties=only_output_properties))
         return parse_data
 
-    MessageProcessor._parse_message_with_graph = parse_message_with_graph  # type: ignore[method-assign]
+    return parse_message_with_graph
 
 
-def tune_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    """SQLAlchemy "connect" listener for the SQLite tracker store."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    # Privacy, not speed: deleted conversations are overwritten with zeros
-    # (bot.storage.sqlite_hygiene).
-    cursor.execute("PRAGMA secure_delete=ON")
-    cursor.close()
+def carried_on_applied_events(_rasa_method: Any) -> Callable[..., Any]:
+    return applied_events.applied_events
+
+
+@dataclass(frozen=True)
+class Patch:
+    """``owner.name`` becomes ``build(Rasa's attribute)`` while installed."""
+
+    owner: type
+    name: str
+    build: Callable[[Any], Any]
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(RemoteAction, "_validate_action_result", cached_response_validator),
+    Patch(MessageProcessor, "_parse_message_with_graph", payload_shortcut),
+    Patch(DialogueStateTracker, "applied_events", carried_on_applied_events),
+)
+
+#: Rasa's attributes that are replaced right now, by patch.
+_replaced: dict[Patch, Any] = {}
+
+
+def install_speedups() -> dict[Patch, Any]:
+    """Check Rasa's version and install every patch once; returns what they replaced."""
+    check_rasa_version()
+    if not _replaced:
+        for patch in PATCHES:
+            original = vars(patch.owner)[patch.name]
+            replacement = patch.build(original)
+            _replaced[patch] = original
+            setattr(patch.owner, patch.name, replacement)
+    return dict(_replaced)
+
+
+def uninstall_speedups() -> None:
+    """Give Rasa its own attributes back (for tests; idempotent)."""
+    while _replaced:
+        patch, original = _replaced.popitem()
+        setattr(patch.owner, patch.name, original)
+
+
+def speedups_installed() -> bool:
+    return bool(_replaced)
+
+
+@contextmanager
+def rasa_speedups() -> Iterator[dict[Patch, Any]]:
+    """The speed-ups installed for the duration of a ``with`` block."""
+    already = speedups_installed()
+    replaced = install_speedups()
+    try:
+        yield replaced
+    finally:
+        if not already:
+            uninstall_speedups()
+
+
+def install_at_rasa_start() -> None:
+    """Install the speed-ups, or stop Rasa with a clear message on another version.
+
+    Exits instead of raising: Rasa catches exceptions while loading a model and
+    would go on serving without one.
+    """
+    try:
+        install_speedups()
+    except UnsupportedRasaVersion as error:
+        print_error_and_exit(str(error))

@@ -34,16 +34,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import runtime
 from bot.privacy.unsaved_conversations import MemoryOnly, said_no
-from bot.rasa_integration.speedups import install_all, tune_sqlite_connection
-from bot.storage import sqlite_hygiene
 from bot.storage.private_files import private_database
+from bot.storage.tracker_sql import (
+    count_events,
+    current_session_count_statement,
+    delete_conversation,
+    tune_sqlite_engine,
+)
 
 ERASE_ACTION = "action_delete_data"
 #: Trackers kept in memory (most recently saved); a whole check is ~260 events.
@@ -55,8 +58,9 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
     """Configured in endpoints.yml as
     ``type: bot.rasa_integration.tracker_store.ErasingSQLTrackerStore``.
 
-    Rasa builds it once at start, so this is also where the speed-ups of
-    ``bot.rasa_integration.speedups`` are installed in Rasa's process.
+    Building it changes nothing in Rasa: only its own SQLite connections are
+    tuned. Rasa's speed-ups are installed when Rasa loads the model
+    (``bot.rasa_integration.speedups``).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -69,15 +73,11 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         # sender -> (tracker handed out by retrieve, events the database holds of it)
         self._handed_out: dict[str, tuple[DialogueStateTracker, int]] = {}
         self._count_statement = current_session_count_statement(self.SQLEvent.__table__)
-        install_all()
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", tune_sqlite_connection)
-            self.engine.dispose()  # new connections get the settings
+        tune_sqlite_engine(self.engine)
 
     def stored_event_count(self, sender_id: str) -> int:
         """Events of the sender's latest session in the database (as Rasa counts them)."""
-        with self.engine.connect() as connection:
-            return int(connection.execute(self._count_statement, {"sender": sender_id}).scalar())
+        return count_events(self.engine, self._count_statement, sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         unsaved = self.memory_only.get(sender_id)
@@ -140,40 +140,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
 
     def _delete_conversation(self, sender_id: str, vacuum: bool) -> int:
         """Delete every stored event of a sender; the freed bytes are scrubbed (SQLite)."""
-        with self.session_scope() as session:
-            deleted = (
-                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
-            )
-            session.commit()
-        if deleted and self.engine.dialect.name == "sqlite":
-            connection = self.engine.raw_connection()
-            try:
-                sqlite_hygiene.scrub(connection.connection, vacuum=vacuum)
-            finally:
-                connection.close()
-        return int(deleted)
-
-
-def current_session_count_statement(events: sa.Table) -> sa.sql.Select:
-    """``SELECT COUNT(*)`` of Rasa's ``_event_query(..., all sessions=False)``, prepared once.
-
-    Events of the sender from the latest SessionStarted on, or all of them
-    when there is none; the bind parameter is ``sender``.
-    """
-    sender = sa.bindparam("sender")
-    session_start = (
-        sa.select(sa.func.max(events.c.timestamp))
-        .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
-        .scalar_subquery()
-    )
-    return (
-        sa.select(sa.func.count())
-        .select_from(events)
-        .where(
-            events.c.sender_id == sender,
-            sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
-        )
-    )
+        return delete_conversation(self.engine, self.SQLEvent.__table__, sender_id, vacuum)
 
 
 def _erasure_in_last_turn(tracker: DialogueStateTracker) -> bool:

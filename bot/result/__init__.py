@@ -1,4 +1,4 @@
-"""One finished result, rendered.
+"""One finished result, rendered: the result view, the radar chart and the PDF.
 
-The result view every channel uses, the radar chart and the PDF.
+Every channel, the web card, the PDF and the adviser report render ``view.ResultView``.
 """

@@ -1,7 +1,8 @@
 """The PDF report a job seeker can take home (fpdf2, real text).
 
 Built from the result message alone (scores, overall, routes), so the web
-app needs no stored personal data to make it.
+app needs no stored personal data to make it. It renders the same result
+view as the chat and the result card (bot/result/view.py).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 
 from bot.advice.rules import AdviceContent
 from bot.check.assessment import Assessment
-from bot.check.scoring import band_for, ranked_groups
 from bot.clock import today as clock_today
 from bot.result.chart import alt_text, render_radar_png
+from bot.result.view import NO_FITTING_ROUTE, ResultView, route_views, view_from_scores
 
 #: The chart's width on the page; its text is then about 11 pt, above the 10 pt body text.
 CHART_MM = 90
@@ -38,6 +39,18 @@ def build_report_pdf(
     scores: Mapping[str, int],
     overall: int,
     routes: list[str],
+    today: date | None = None,
+    answers: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """The report for a result given as scores, overall and route ids."""
+    view = view_from_scores(assessment, scores, overall, route_views(content, routes))
+    return report_pdf(assessment, content, view, today, answers)
+
+
+def report_pdf(
+    assessment: Assessment,
+    content: AdviceContent,
+    view: ResultView,
     today: date | None = None,
     answers: Sequence[tuple[str, str]] = (),
 ) -> bytes:
@@ -70,31 +83,30 @@ def build_report_pdf(
     heading("Klantcontact-check: jouw rapport", 16)
     line(f"Datum: {today.strftime('%d-%m-%Y')}")
     pdf.ln(2)
-    line(f"{band_for(overall).overall_words} Je totaalscore is {overall} van de 100.", 11)
+    line(f"{view.band.overall_words} Je totaalscore is {view.overall} van de 100.", 11)
+    scores = view.scores
     chart = io.BytesIO(render_radar_png(assessment, scores, dpi=150))
     pdf.image(
-        chart, w=CHART_MM, x=(pdf.w - CHART_MM) / 2, alt_text=alt_text(assessment, scores, overall)
+        chart,
+        w=CHART_MM,
+        x=(pdf.w - CHART_MM) / 2,
+        alt_text=alt_text(assessment, scores, view.overall),
     )
     heading("Je scores")
-    for group in assessment.groups:
-        value = scores[group.id]
-        line(f"{group.name}: {value} van de 100 ({band_for(value).group_words})")
-    strengths, develop = ranked_groups(assessment, scores)
-    names = {g.id: g for g in assessment.groups}
+    for item in view.groups:
+        line(f"{item.group.name}: {item.score} van de 100 ({item.band.group_words})")
     pdf.ln(2)
     heading("Hier ben je sterk in")
-    for gid in strengths:
-        line(f"- {names[gid].short}: {names[gid].strength}")
+    for group in view.strengths:
+        line(f"- {group.short}: {group.strength}")
     pdf.ln(2)
     heading("Hier kun je nog in groeien")
-    for gid in develop[:2]:
-        line(f"- {names[gid].short}: {names[gid].develop}")
+    for group in view.develop:
+        line(f"- {group.short}: {group.develop}")
     pdf.ln(2)
     heading("Advies: opleidingen en cursussen")
-    known = {r.id: r for r in content.routes}
-    for route_id in routes:
-        route = known.get(route_id)
-        if route is None:
+    for route in view.routes:
+        if not route.known:  # a route the content no longer has: nothing to say about it
             continue
         pdf.set_font("DejaVu", "B", 10)
         pdf.multi_cell(width, 5.5, route.name, new_x="LMARGIN", new_y="NEXT", align="L")
@@ -104,10 +116,8 @@ def build_report_pdf(
             pdf.cell(width, 5.5, route.link, link=route.link, new_x="LMARGIN", new_y="NEXT")
         line(f"Bron: {route.source}")
         pdf.ln(1)
-    if not routes:
-        line(
-            "Er is nu geen opleiding die precies past. Een adviseur van UWV denkt graag met je mee."
-        )
+    if not view.routes:
+        line(NO_FITTING_ROUTE)
     if answers:
         pdf.ln(2)
         heading("Je antwoorden")

@@ -1,5 +1,7 @@
 """Rasa's conversation events in the SQLite tracker store (``KC_TRACKER_DB``).
 
+Failures are ``StoreError`` (``bot.storage.errors``), as for the results store.
+
 Rasa keeps every message of a conversation in table ``events``; erasure and
 retention must reach it too. Only SQLite files are handled here (the default);
 for PostgreSQL run the same two DELETE statements on the ``events`` table.
@@ -11,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.storage import sqlite_hygiene
+from bot.storage.errors import store_errors
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
@@ -31,6 +34,11 @@ def _connect(db_path: Path) -> sqlite3.Connection | None:
 
 def delete_sender(db_path: Path, sender_id: str) -> int:
     """Delete every event of one conversation; returns how many were deleted."""
+    with store_errors("deleting a conversation", db_path):
+        return _delete_sender(db_path, sender_id)
+
+
+def _delete_sender(db_path: Path, sender_id: str) -> int:
     conn = _connect(db_path)
     if conn is None:
         return 0
@@ -47,6 +55,11 @@ def delete_before(db_path: Path, timestamp: float) -> int:
 
     Whole conversations go, so no half conversation is left behind.
     """
+    with store_errors("deleting old conversations", db_path):
+        return _delete_before(db_path, timestamp)
+
+
+def _delete_before(db_path: Path, timestamp: float) -> int:
     conn = _connect(db_path)
     if conn is None:
         return 0
@@ -63,6 +76,12 @@ def delete_before(db_path: Path, timestamp: float) -> int:
 
 
 def count_sender(db_path: Path, sender_id: str) -> int:
+    """How many events of one conversation the database holds."""
+    with store_errors("counting a conversation", db_path):
+        return _count_sender(db_path, sender_id)
+
+
+def _count_sender(db_path: Path, sender_id: str) -> int:
     conn = _connect(db_path)
     if conn is None:
         return 0

@@ -1,4 +1,4 @@
-"""Understanding typed Dutch.
+"""Understanding typed Dutch: answers, requests and questions about the work.
 
-Answers to a question, requests such as pausing, and questions about the work.
+Pure functions and small scikit-learn classifiers; no Rasa, no storage.
 """

@@ -14,6 +14,7 @@ recorded for the job seeker (``bot.adviser.report_views``).
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -37,7 +38,10 @@ from bot.config import Network, get_settings
 from bot.privacy.share_code_format import display_code, normalize_code
 from bot.result.chart import render_radar_png
 from bot.result.pdf import build_report_pdf
+from bot.storage.errors import StoreError
 from bot.web.client_address import client_address
+
+logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "kc_adviser"
 LOGIN_CSRF_COOKIE = "kc_login_csrf"
@@ -79,6 +83,7 @@ def add_adviser_routes(
         trusted_proxies=get_settings().trusted_proxies,
     )  # fmt: skip
     app[STATE] = state
+    app.middlewares.append(store_unavailable)
 
     async def close_password_checks(app: web.Application) -> None:
         state.password_checks.close()
@@ -256,6 +261,34 @@ async def logout(request: web.Request) -> web.StreamResponse:
     response = web.HTTPSeeOther(f"{BASE}/login")
     response.del_cookie(SESSION_COOKIE, path=COOKIE_PATH)
     raise response
+
+
+# --- a failing results database ---------------------------------------------
+
+
+@web.middleware
+async def store_unavailable(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Any dashboard request the results database fails: a 503 page (or JSON), not a 500.
+
+    The log line holds the StoreError's message, which names the operation and
+    SQLite's reason but never personal data.
+    """
+    try:
+        return await handler(request)
+    except StoreError as error:
+        logger.error("adviser dashboard: %s", error)
+        title, message = (
+            "Even niet beschikbaar",
+            (
+                "De uitslagen zijn nu niet te lezen. Probeer het over een paar minuten opnieuw. "
+                "Blijft dit zo? Meld het dan bij de beheerder."
+            ),
+        )
+        if _wants_json(request):
+            return web.json_response({"error": "store_unavailable", "message": message}, status=503)
+        return _render(request, "adviser_message.html", status=503, title=title, message=message)
 
 
 # --- views with a .json twin --------------------------------------------------

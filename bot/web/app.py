@@ -20,11 +20,12 @@ import markupsafe
 from aiohttp import web
 
 from bot import runtime
+from bot.advice.rules import AdviceContent
 from bot.check.assessment import Assessment
-from bot.check.scoring import band_for, ranked_groups
 from bot.config import get_settings
 from bot.result.chart import MAX_WIDTH, MIN_WIDTH, alt_text, render_radar_png, render_radar_svg
-from bot.result.pdf import build_report_pdf
+from bot.result.pdf import report_pdf as render_report_pdf
+from bot.result.view import ResultView, route_views, view_from_scores
 from bot.web.access_log import RedactingAccessLogger
 from bot.web.adviser import AdviserConfig, add_adviser_routes
 
@@ -67,6 +68,36 @@ def parse_result(
     if unknown:
         raise BadResult(f"unknown routes: {unknown}")
     return scores, overall, routes
+
+
+def parse_view(
+    query: Mapping[str, str], assessment: Assessment, content: AdviceContent
+) -> ResultView:
+    """The result view of a query string, as the chat built it; raises BadResult."""
+    scores, overall, routes = parse_result(query, assessment)
+    return view_from_scores(assessment, scores, overall, route_views(content, routes))
+
+
+def result_card(assessment: Assessment, view: ResultView) -> dict[str, object]:
+    """The result card's data: the view plus the chart and report links."""
+    query = result_query(view.scores, view.overall, [r.id for r in view.routes])
+    return {
+        "overall": view.overall,
+        "overall_words": view.band.overall_words,
+        "groups": [
+            {"id": g.group.id, "name": g.group.name, "score": g.score, "band": g.band.group_words}
+            for g in view.groups
+        ],
+        "strengths": [g.short for g in view.strengths],
+        "develop": [g.short for g in view.develop],
+        "routes": [
+            {"id": r.id, "name": r.name, "what": r.what, "link": r.link} for r in view.routes
+        ],
+        "chart_url": f"/api/chart.png?{query}",
+        "chart_svg_url": f"/api/chart.svg?{query}",
+        "chart_alt": alt_text(assessment, view.scores, view.overall),
+        "report_url": f"/api/report.pdf?{query}",
+    }
 
 
 def _score(value: str | None, name: str) -> int:
@@ -115,37 +146,15 @@ def create_app(config: WebConfig) -> web.Application:
         return web.FileResponse(path, headers={"Cache-Control": CACHE_VENDOR})
 
     async def result_json(request: web.Request) -> web.Response:
-        assessment, content = runtime.assessment(), runtime.advice_content()
-        scores, overall, routes = _parse_or_400(request, assessment)
-        strengths, develop = ranked_groups(assessment, scores)
-        names = {g.id: g for g in assessment.groups}
-        query = result_query(scores, overall, routes)
+        assessment = runtime.assessment()
+        view = _view_or_400(request, assessment)
         return web.json_response(
-            {
-                "overall": overall,
-                "overall_words": band_for(overall).overall_words,
-                "groups": [
-                    {"id": g.id, "name": g.name, "score": scores[g.id],
-                     "band": band_for(scores[g.id]).group_words}
-                    for g in assessment.groups
-                ],
-                "strengths": [names[g].short for g in strengths],
-                "develop": [names[g].short for g in develop[:2]],
-                "routes": [
-                    {"id": r.id, "name": r.name, "what": r.what, "link": r.link}
-                    for r in (content.route(i) for i in routes)
-                ],
-                "chart_url": f"/api/chart.png?{query}",
-                "chart_svg_url": f"/api/chart.svg?{query}",
-                "chart_alt": alt_text(assessment, scores, overall),
-                "report_url": f"/api/report.pdf?{query}",
-            },
-            headers={"Cache-Control": "no-store"},
-        )  # fmt: skip
+            result_card(assessment, view), headers={"Cache-Control": "no-store"}
+        )
 
     async def chart_png(request: web.Request) -> web.Response:
         assessment = runtime.assessment()
-        scores, _, _ = _parse_or_400(request, assessment)
+        scores = _view_or_400(request, assessment).scores
         png = await asyncio.to_thread(render_radar_png, assessment, scores)
         return web.Response(
             body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
@@ -154,7 +163,7 @@ def create_app(config: WebConfig) -> web.Application:
     async def chart_svg(request: web.Request) -> web.Response:
         """The chart made for the width it is shown at (``w``, CSS pixels)."""
         assessment = runtime.assessment()
-        scores, _, _ = _parse_or_400(request, assessment)
+        scores = _view_or_400(request, assessment).scores
         width = request.query.get("w", "360")
         if not re.fullmatch(r"\d{3,4}", width) or not MIN_WIDTH <= int(width) <= MAX_WIDTH:
             raise web.HTTPBadRequest(text=f"w moet tussen {MIN_WIDTH} en {MAX_WIDTH} liggen")
@@ -166,11 +175,9 @@ def create_app(config: WebConfig) -> web.Application:
         )
 
     async def report_pdf(request: web.Request) -> web.Response:
-        assessment = runtime.assessment()
-        scores, overall, routes = _parse_or_400(request, assessment)
-        pdf = await asyncio.to_thread(
-            build_report_pdf, assessment, runtime.advice_content(), scores, overall, routes
-        )
+        assessment, content = runtime.assessment(), runtime.advice_content()
+        view = _view_or_400(request, assessment)
+        pdf = await asyncio.to_thread(render_report_pdf, assessment, content, view)
         return web.Response(
             body=pdf,
             content_type="application/pdf",
@@ -206,11 +213,9 @@ def privacy_html(path: Path) -> markupsafe.Markup:
     return markupsafe.Markup(markdown.markdown(dutch, extensions=["tables"]))  # noqa: S704 - our own file
 
 
-def _parse_or_400(
-    request: web.Request, assessment: Assessment
-) -> tuple[dict[str, int], int, list[str]]:
+def _view_or_400(request: web.Request, assessment: Assessment) -> ResultView:
     try:
-        return parse_result(request.query, assessment)
+        return parse_view(request.query, assessment, runtime.advice_content())
     except BadResult as exc:
         raise web.HTTPBadRequest(text=f"Ongeldige uitslag: {exc}") from exc
 

@@ -28,24 +28,32 @@ from typing import Any
 
 from scripts.bench.load import STOCK_CONVERSATIONS, _question_buttons, _result_of
 
-#: (class path, method, label, top level?) -- top-level stages do not overlap.
+#: (class path, method, stage key, top level?) -- top-level stages do not overlap.
+#: The keys name the stages in the results JSON; the report shows STAGE_LABELS.
 STAGES: list[tuple[str, str, str, bool]] = [
     ("rasa.core.processor.MessageProcessor", "fetch_tracker_and_update_session",
-     "load tracker from the tracker store", True),
-    ("rasa.core.processor.MessageProcessor", "parse_message", "NLU (parse_message)", True),
-    ("rasa.core.processor.MessageProcessor", "_predict_next_with_tracker",
-     "policy prediction (per action)", True),
-    ("rasa.core.actions.action.RemoteAction", "run", "custom actions (action server calls)", True),
-    ("rasa.core.actions.action.RemoteAction", "_action_call_format",
-     "  of which: tracker + domain to JSON for the call", False),
-    ("rasa.utils.endpoints.EndpointConfig", "request",
-     "  of which: HTTP round trip incl. action server work", False),
-    ("rasa.core.actions.action.RemoteAction", "_validate_action_result",
-     "  of which: jsonschema check of the response", False),
-    ("rasa.core.processor.MessageProcessor", "save_tracker", "save tracker to the tracker store",
-     True),
+     "load_tracker", True),
+    ("rasa.core.processor.MessageProcessor", "parse_message", "nlu", True),
+    ("rasa.core.processor.MessageProcessor", "_predict_next_with_tracker", "policy", True),
+    ("rasa.core.actions.action.RemoteAction", "run", "actions", True),
+    ("rasa.core.actions.action.RemoteAction", "_action_call_format", "actions_json", False),
+    ("rasa.utils.endpoints.EndpointConfig", "request", "actions_http", False),
+    ("rasa.core.actions.action.RemoteAction", "_validate_action_result", "actions_schema",
+     False),
+    ("rasa.core.processor.MessageProcessor", "save_tracker", "save_tracker", True),
 ]  # fmt: skip
-TOTAL = "total (MessageProcessor.handle_message)"
+#: How the report names each stage; a stage that is not top level is part of the one above.
+STAGE_LABELS: dict[str, str] = {
+    "load_tracker": "load tracker from the tracker store",
+    "nlu": "NLU (parse_message)",
+    "policy": "policy prediction (per action)",
+    "actions": "custom actions (action server calls)",
+    "actions_json": "tracker + domain to JSON for the call",
+    "actions_http": "HTTP round trip incl. action server work",
+    "actions_schema": "jsonschema check of the response",
+    "save_tracker": "save tracker to the tracker store",
+}
+TOTAL = "total"
 
 
 class StageTimer:
@@ -58,7 +66,7 @@ class StageTimer:
         self.enabled = False
         self.last_action_call_bytes = 0
 
-    def wrap(self, owner: type, method: str, label: str) -> None:
+    def wrap(self, owner: type, method: str, key: str) -> None:
         original = getattr(owner, method)
         timer = self
 
@@ -66,37 +74,37 @@ class StageTimer:
 
             @functools.wraps(original)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                started = timer._enter(label)
+                started = timer._enter(key)
                 try:
                     return await original(*args, **kwargs)
                 finally:
-                    timer._leave(label, started)
+                    timer._leave(key, started)
 
             setattr(owner, method, async_wrapper)
         else:
 
             @functools.wraps(original)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                started = timer._enter(label)
+                started = timer._enter(key)
                 try:
                     result = original(*args, **kwargs)
                 finally:
-                    timer._leave(label, started)
+                    timer._leave(key, started)
                 if method == "_action_call_format" and timer.enabled:
                     timer.last_action_call_bytes = len(json.dumps(result))
                 return result
 
             setattr(owner, method, wrapper)
 
-    def _enter(self, label: str) -> float:
-        self._depth[label] += 1
+    def _enter(self, key: str) -> float:
+        self._depth[key] += 1
         return time.perf_counter()
 
-    def _leave(self, label: str, started: float) -> None:
-        self._depth[label] -= 1
-        if self.enabled and self._depth[label] == 0:
-            self.seconds[label] += time.perf_counter() - started
-            self.calls[label] += 1
+    def _leave(self, key: str, started: float) -> None:
+        self._depth[key] -= 1
+        if self.enabled and self._depth[key] == 0:
+            self.seconds[key] += time.perf_counter() - started
+            self.calls[key] += 1
 
     def reset(self) -> None:
         self.seconds.clear()
@@ -147,8 +155,8 @@ async def profile(model: Path, endpoints: Path | None, bot: str, conversations: 
     # Wrapped after loading: the project may replace some of these methods while the
     # agent loads (bot/rasa_integration/speedups.py), and the replacement is what runs.
     timer = StageTimer()
-    for owner, method, label, _ in STAGES:
-        timer.wrap(_import(owner), method, label)
+    for owner, method, key, _ in STAGES:
+        timer.wrap(_import(owner), method, key)
     timer.wrap(_import("rasa.core.processor.MessageProcessor"), "handle_message", TOTAL)
 
     async def send(sender: str, text: str) -> list[dict[str, Any]]:
@@ -183,12 +191,12 @@ async def profile(model: Path, endpoints: Path | None, bot: str, conversations: 
         "model_load_seconds": load_seconds,
         "turns": turns,
         "stages": {
-            label: {
-                "ms_per_turn": 1000 * timer.seconds[label] / turns,
-                "calls_per_turn": timer.calls[label] / turns,
+            key: {
+                "ms_per_turn": 1000 * timer.seconds[key] / turns,
+                "calls_per_turn": timer.calls[key] / turns,
                 "top_level": top,
             }
-            for _, _, label, top in STAGES
+            for _, _, key, top in STAGES
         },
         "total_ms_per_turn": 1000 * timer.seconds[TOTAL] / turns,
         "turn_ms_by_position": [

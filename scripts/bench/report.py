@@ -10,6 +10,7 @@ from scripts.bench.load import LevelResult
 from scripts.bench.machine import Machine
 from scripts.bench.nlu_compare import NluScore
 from scripts.bench.parser_accuracy import ParserAccuracy
+from scripts.bench.profile_turn import STAGE_LABELS
 from scripts.bench.training import TrainedModel
 
 if TYPE_CHECKING:
@@ -18,6 +19,19 @@ if TYPE_CHECKING:
 P95_RATIO_TARGET = 1.5  # at 1 user: our p95 <= 1.5 x the stock bot's p95
 THROUGHPUT_RATIO_TARGET = 0.8  # at 20 users: our throughput >= 0.8 x the stock bot's
 COMMAND = ".venv/bin/python -m scripts.bench"
+#: The hand-written part of docs/benchmarks.md (earlier profiles and fixes); a new run
+#: measures only the present, so render() carries this section over unchanged.
+HISTORY_HEADING = "## History"
+
+
+def history_of(report: str) -> str:
+    """The History section of an earlier report, up to the next level-2 heading; "" if none."""
+    lines = report.splitlines()
+    if HISTORY_HEADING not in lines:
+        return ""
+    start = lines.index(HISTORY_HEADING)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return "\n".join(lines[start:end]).strip()
 
 
 @dataclass(frozen=True)
@@ -297,12 +311,14 @@ def _stages(ours: dict[str, Any], stock: dict[str, Any] | None) -> list[str]:
         "| --- | --- | --- | --- | --- |",
     ]
     top_total = {"ours": 0.0, "stock": 0.0}
-    for label, stage in ours["stages"].items():
-        other = (stock or {}).get("stages", {}).get(label, {})
+    for key, stage in ours["stages"].items():
+        other = (stock or {}).get("stages", {}).get(key, {})
         if stage["top_level"]:
             top_total["ours"] += stage["ms_per_turn"]
             top_total["stock"] += other.get("ms_per_turn", 0.0)
-        name = label.replace("  of which: ", "&nbsp;&nbsp;of which: ")
+            name = STAGE_LABELS[key]
+        else:
+            name = f"&nbsp;&nbsp;of which: {STAGE_LABELS[key]}"
         lines.append(
             f"| {name} | {stage['ms_per_turn']:.1f} | {stage['calls_per_turn']:.2f} "
             f"| {other.get('ms_per_turn', 0.0):.1f} | {other.get('calls_per_turn', 0.0):.2f} |"
@@ -320,13 +336,13 @@ def _stages(ours: dict[str, Any], stock: dict[str, Any] | None) -> list[str]:
 def _profile(ours: dict[str, Any], stock: dict[str, Any] | None) -> list[str]:
     stages = ours["stages"]
     total = ours["total_ms_per_turn"]
-    schema = stages["  of which: jsonschema check of the response"]["ms_per_turn"]
-    http = stages["  of which: HTTP round trip incl. action server work"]["ms_per_turn"]
-    load_ms = stages["load tracker from the tracker store"]["ms_per_turn"]
-    save_ms = stages["save tracker to the tracker store"]["ms_per_turn"]
+    schema = stages["actions_schema"]["ms_per_turn"]
+    http = stages["actions_http"]["ms_per_turn"]
+    load_ms = stages["load_tracker"]["ms_per_turn"]
+    save_ms = stages["save_tracker"]["ms_per_turn"]
     tracker = load_ms + save_ms
-    nlu = stages["NLU (parse_message)"]["ms_per_turn"]
-    calls = stages["custom actions (action server calls)"]["calls_per_turn"]
+    nlu = stages["nlu"]["ms_per_turn"]
+    calls = stages["actions"]["calls_per_turn"]
     positions = ours["turn_ms_by_position"]
     shown = sorted({0, 1, 2, 4, 9, 14, 19, len(positions) - 1} & set(range(len(positions))))
     growth = ", ".join(f"turn {i + 1}: {positions[i]:.0f} ms" for i in shown)
@@ -350,41 +366,12 @@ def _profile(ours: dict[str, Any], stock: dict[str, Any] | None) -> list[str]:
         ours["cprofile_tottime"],
         "```",
         "",
-        "### Where the time goes, what was fixed, what is left",
+        "### Where the time goes, what is left",
         "",
-        "First profile: 111 ms per turn, of which 40 ms jsonschema and 25 ms tracker store. "
-        "Fixed then:",
-        "",
-        "- Rasa 3.6 checked every action server response with `jsonschema.validate()`, which "
-        "validates the schema itself on every call (about 20 ms, twice per turn). "
-        "`bot/rasa_integration/speedups.py` builds the validator once (same schema, same error). "
-        f"Now: {schema:.1f} ms per turn.",
-        "- The SQLite tracker store committed with a full fsync and re-read and replayed the "
-        "whole conversation on every message. `bot/rasa_integration/tracker_store.py` now uses WAL "
-        "with `synchronous=NORMAL` and keeps the trackers it saved in memory, used only while "
-        "the database holds exactly their events.",
-        "",
-        "Second profile: 28 ms per turn in process; p95 at 1 user 1.88x and throughput at 20 "
-        "users 0.57x the stock bot's (both targets missed). Fixed then:",
-        "",
-        "- Rasa 3.6 ran spaCy, DIET and (then) the ResponseSelector on button payloads and then "
-        "threw their result away (the last NLU step replaces it with the payload's intent): "
-        "8 ms per turn. `install_payload_shortcut` parses payloads with Rasa's own parser "
-        "before the pipeline, as Rasa 1 and 2 did; typed text still goes through the pipeline. "
-        f"Now: NLU {nlu:.1f} ms per turn in this profile (all answers are taps).",
-        "- `DialogueStateTracker.applied_events` recomputed the reverted events from the "
-        "first event, five times per turn, quadratic in a form: a fifth of the turn at the "
-        "end of the check. `bot/rasa_integration/applied_events.py` carries the result on from "
-        "the last call (same result; a property test compares it with Rasa's on random event "
-        "sequences).",
-        "- The MemoizationPolicy had learned nothing (there are no training stories, only "
-        "rules) but rebuilt the state of every earlier turn for each prediction: removed "
-        "from config.yml; the test stories still pass with `--fail-on-prediction-errors`.",
-        "- The tracker store counted the stored events with Rasa's ORM query twice per "
-        "turn; now one prepared SQL count when a kept tracker is handed out, and the save "
-        "reuses it. "
-        f"Tracker store now: {tracker:.1f} ms per turn (load {load_ms:.1f} + save "
-        f"{save_ms:.1f}).",
+        "The slow spots fixed so far (see History at the end) now take: the jsonschema "
+        f"check {schema:.1f} ms per turn; NLU {nlu:.1f} ms per turn in this profile (all "
+        f"answers are taps); the tracker store {tracker:.1f} ms per turn (load {load_ms:.1f} "
+        f"+ save {save_ms:.1f}).",
         "",
         f"Left, {total:.0f} ms per turn in process:",
         "",
@@ -440,8 +427,8 @@ def _load_test(t: LoadTest) -> list[str]:
     return lines
 
 
-def render(inputs: Inputs) -> str:
-    """The whole report."""
+def render(inputs: Inputs, history: str = "") -> str:
+    """The whole report; ``history`` (see :func:`history_of`) is carried over at the end."""
     t = targets(inputs.ours.levels, inputs.stock.levels)
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     mode = "quick mode (`--quick`): light load, numbers not comparable" if inputs.quick else "full"
@@ -511,4 +498,6 @@ def render(inputs: Inputs) -> str:
         "",
         *_load_test(inputs.load_test),
     ]
+    if history:
+        lines += ["", history]
     return "\n".join(lines) + "\n"

@@ -249,13 +249,15 @@ def main(argv: list[str] | None = None) -> int:
                              settings.profile_conversations)  # fmt: skip
     _loadavg(loads, "end")
 
+    earlier = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     text = report.render(
         report.Inputs(
             machine=machine, quick=args.quick, seconds=time.monotonic() - started,
             parser=parser_result, nlu=nlu, models={"ours": ours_model, "stock": stock_model,
             "default": default_model}, ours=ours, stock=stock, load_test=load_test,
             load_average=loads,
-        )
+        ),
+        history=report.history_of(earlier),
     )  # fmt: skip
     args.out.write_text(text, encoding="utf-8")
     progress(f"wrote {args.out}")

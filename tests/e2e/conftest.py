@@ -1,4 +1,9 @@
-"""Start the real action server and Rasa for end-to-end tests (loopback only)."""
+"""Start the real action server and Rasa for end-to-end tests (loopback only).
+
+Also the shared pieces of the e2e tests: the opening turns of a check
+(``begin_check``), the web app and the browser (``web_url``, ``browser``,
+``browser_page``), and the ordering that runs the log check last.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +29,19 @@ START_TIMEOUT_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 30
 #: KC_E2E_DEBUG=1 makes both servers log at debug level (into the test's log folder).
 DEBUG = ["--debug"] if os.environ.get("KC_E2E_DEBUG") == "1" else []
+#: Tests with this marker run after all others: they read what the whole run wrote.
+RUNS_LAST = "runs_last"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{RUNS_LAST}: runs after every other e2e test (it reads the whole run's logs)"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the ``runs_last`` tests to the end, whatever their file names."""
+    items.sort(key=lambda item: item.get_closest_marker(RUNS_LAST) is not None)
 
 
 def free_port() -> int:
@@ -68,6 +87,18 @@ class BotServers:
         rasa.terminate()
         rasa.wait(timeout=60)
         self.start_rasa()
+
+    def stop(self) -> None:
+        """Stop every server (SIGTERM, then SIGKILL after 30 s); their logs are then complete."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
 
     def send(self, sender: str, message: str) -> list[dict]:
         response = requests.post(
@@ -168,10 +199,104 @@ def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterato
         servers.start_rasa()
         yield servers
     finally:
-        for process in servers.processes:
-            process.terminate()
-        for process in servers.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        servers.stop()
+
+
+#: The usual start of a check: a greeting and consent to storing the answers.
+OPENING = ("hoi", "ja")
+
+
+@pytest.fixture
+def begin_check(bot_servers: BotServers) -> Callable[..., list[dict]]:
+    """``begin_check(sender)`` greets, consents and answers the first question with
+    "horeca"; ``answers=()`` stops at the first question. Returns the bot's last reply."""
+
+    def begin(sender: str, answers: Sequence[str] = ("horeca",)) -> list[dict]:
+        messages: list[dict] = []
+        for text in (*OPENING, *answers):
+            messages = bot_servers.send(sender, text)
+        return messages
+
+    return begin
+
+
+# --- the web app and the browser ------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+STEP_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def web_url(bot_servers: BotServers) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web", "--port", str(port), "--rasa-url", bot_servers.rasa_url],
+        cwd=ROOT, env=bot_servers.env, stdout=(bot_servers.log_dir / "web.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", [process], bot_servers.log_dir)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: make installs Debian's 'chromium' package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Remember whether the test itself failed, for fixtures that save evidence then."""
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+def call_failed(request: pytest.FixtureRequest) -> bool:
+    """In a fixture's teardown: did the test that used it fail?"""
+    return request.node.stash.get(_CALL_FAILED, False)
+
+
+def save_failure_screenshot(page, screens: Path) -> None:
+    """A full-page screenshot of ``page`` in ``screens``; the path is printed."""
+    path = screens / "failure.png"
+    try:
+        screens.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot of the page when the test failed: {path}")
+    except Exception as error:  # the page may be gone; the test's own error matters
+        print(f"no screenshot of the failure: {error}")
+
+
+@contextmanager
+def browser_page(browser, screens: Path, **options):
+    """A page in a new browser context, closed afterwards. When the test fails inside
+    the ``with``, a screenshot goes to ``screens`` (a test's ``tmp_path``: one per run)."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        yield page
+    except BaseException:
+        save_failure_screenshot(page, screens)
+        raise
+    finally:
+        context.close()

@@ -58,17 +58,26 @@ class FakeGraph:
         self._tasks: set[asyncio.Task[None]] = set()
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="fake-graph", daemon=True)
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
 
-    def start(self) -> FakeGraph:
+    def start(self, timeout: float = 10) -> FakeGraph:
+        """Start serving; returns once the port accepts calls, raises when it does not."""
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not getattr(self, "_ready", False):
-            time.sleep(0.05)
+        if not self._ready.wait(timeout):
+            raise RuntimeError(
+                f"the fake Graph API did not start on port {self.port} in {timeout} s"
+            )
+        if self._failure is not None:
+            raise RuntimeError(
+                f"the fake Graph API could not start on port {self.port}: {self._failure!r}"
+            ) from self._failure
         return self
 
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
 
     def fail_next(self, count: int, code: int = 130429) -> None:
         with self._lock:
@@ -93,9 +102,14 @@ class FakeGraph:
         app.router.add_post("/{version}/{phone}/messages", self._messages)
         app.router.add_post("/{version}/{phone}/media", self._media)
         runner = web.AppRunner(app)
-        self._loop.run_until_complete(runner.setup())
-        self._loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
-        self._ready = True
+        try:
+            self._loop.run_until_complete(runner.setup())
+            self._loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
+        except BaseException as error:  # reported by start()
+            self._failure = error
+            return
+        finally:
+            self._ready.set()
         self._loop.run_forever()
 
     async def _messages(self, request: web.Request) -> web.Response:

@@ -30,10 +30,11 @@ BAD_MESSAGES = [
 ]
 
 
-def test_bad_messages_mid_check_get_a_reply_and_the_check_goes_on(bot_servers, assessment):
+def test_bad_messages_mid_check_get_a_reply_and_the_check_goes_on(
+    bot_servers, assessment, begin_check
+):
     sender = "e2e-bad-input"
-    bot_servers.send(sender, "hoi")
-    messages = bot_servers.send(sender, "ja")
+    messages = begin_check(sender, answers=())
     question = open_question_of(messages, assessment)
     assert question.id == "beroep"
     for text in BAD_MESSAGES:

@@ -1,67 +1,34 @@
-"""The web widget in headless Chromium (Debian's package) driven by Playwright."""
+"""The web widget in headless Chromium (Debian's package) driven by Playwright.
+
+Screenshots (the small screens, and the page when a test fails) go to the
+test's ``tmp_path``; the test prints where.
+"""
 
 from __future__ import annotations
 
 import io
 import json
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import BotServers, free_port, wait_until_up
+from tests.e2e.conftest import browser_page, call_failed, save_failure_screenshot
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-STEP_TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def web_url(bot_servers: BotServers) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web", "--port", str(port), "--rasa-url", bot_servers.rasa_url],
-        cwd=ROOT, env=bot_servers.env, stdout=(bot_servers.log_dir / "web.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/", [process], bot_servers.log_dir)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: make installs Debian's 'chromium' package")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
-def page(browser, web_url):
-    context = browser.new_context(bypass_csp=True, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    page.goto(web_url)
-    yield page
-    context.close()
+def page(browser, web_url, tmp_path: Path, request: pytest.FixtureRequest):
+    """The widget's demo page, with the CSP bypassed (axe-core is injected)."""
+    with browser_page(browser, tmp_path, bypass_csp=True, accept_downloads=True) as page:
+        page.goto(web_url)
+        yield page
+        if call_failed(request):
+            save_failure_screenshot(page, tmp_path)
 
 
 def bot_count(page) -> int:
@@ -69,17 +36,13 @@ def bot_count(page) -> int:
 
 
 def wait_for_new_bot_message(page, before: int) -> None:
-    try:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.kc-message.kc-bot').length > n", arg=before
-        )
-        # The bot may send a few messages; wait until replies or the card are there.
-        page.wait_for_function(
-            "() => document.querySelector('.kc-reply') || document.querySelector('.kc-card')"
-        )
-    except Exception:
-        page.screenshot(path="/tmp/kc-browser-failure.png", full_page=True)
-        raise
+    page.wait_for_function(
+        "n => document.querySelectorAll('.kc-message.kc-bot').length > n", arg=before
+    )
+    # The bot may send a few messages; wait until replies or the card are there.
+    page.wait_for_function(
+        "() => document.querySelector('.kc-reply') || document.querySelector('.kc-card')"
+    )
 
 
 def open_chat(page) -> None:
@@ -189,11 +152,10 @@ def test_html_and_script_in_messages_never_run(page):
 @pytest.mark.parametrize(
     ("width", "height"), [(360, 740), (640, 360)]
 )  # phone; 200% zoom of 1280x720
-def test_small_screens_and_zoom_fit_without_sideways_scrolling(browser, web_url, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    try:
+def test_small_screens_and_zoom_fit_without_sideways_scrolling(
+    browser, web_url, tmp_path, width, height
+):
+    with browser_page(browser, tmp_path, viewport={"width": width, "height": height}) as page:
         page.goto(web_url)
         open_chat(page)
         before = bot_count(page)
@@ -203,13 +165,13 @@ def test_small_screens_and_zoom_fit_without_sideways_scrolling(browser, web_url,
         box = page.locator("#kc-panel").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
         assert page.locator("#kc-input").is_visible()
-        page.screenshot(path=f"/tmp/kc-widget-{width}x{height}.png")
-    finally:
-        context.close()
+        screenshot = tmp_path / f"widget-{width}x{height}.png"
+        page.screenshot(path=str(screenshot))
+        print(f"screenshot: {screenshot}")
 
 
 def test_adviser_logs_in_and_opens_the_report_with_the_share_code(
-    page, browser, web_url, bot_servers
+    page, browser, web_url, bot_servers, tmp_path
 ):
     open_chat(page)
     answer_by_clicking(page)
@@ -220,10 +182,8 @@ def test_adviser_logs_in_and_opens_the_report_with_the_share_code(
     added = bot_servers.cli("adviser", "add", "e2e-adviseur", "--password-stdin", stdin=password)
     assert added.returncode == 0, added.stderr
 
-    context = browser.new_context(accept_downloads=True)  # CSP enforced here
-    adviser = context.new_page()
-    adviser.set_default_timeout(STEP_TIMEOUT_MS)
-    try:
+    # No bypass_csp: the adviser pages are tested with their CSP enforced.
+    with browser_page(browser, tmp_path / "adviser", accept_downloads=True) as adviser:
         adviser.goto(f"{web_url}/adviseur")
         assert adviser.url.endswith("/adviseur/login")
         adviser.get_by_label("Gebruikersnaam").fill("e2e-adviseur")
@@ -252,8 +212,6 @@ def test_adviser_logs_in_and_opens_the_report_with_the_share_code(
         adviser.get_by_role("heading", name="Inloggen voor adviseurs").wait_for()
         adviser.goto(f"{web_url}/adviseur/rapport/{code}")
         assert adviser.url.endswith("/adviseur/login")
-    finally:
-        context.close()
 
 
 def send_text(page, text: str) -> None:

@@ -184,12 +184,10 @@ def test_every_work_topic_is_answered_outside_the_check(bot_servers, assessment)
     assert "Daar kan ik je helaas niet mee helpen" in messages[0]["text"]
 
 
-def test_a_check_survives_a_restart_of_rasa(bot_servers, assessment):
+def test_a_check_survives_a_restart_of_rasa(bot_servers, assessment, begin_check):
     """Conversations live in the SQL tracker store: after a restart the user goes on."""
     sender = "e2e-restart"
-    bot_servers.send(sender, "hoi")
-    bot_servers.send(sender, "ja")
-    messages = bot_servers.send(sender, "horeca")
+    messages = begin_check(sender)
     assert open_question_of(messages, assessment).id == "opleiding"
     bot_servers.restart_rasa()
     messages = bot_servers.send(sender, "vmbo")

@@ -68,11 +68,11 @@ def test_erasure_on_request_leaves_no_trace_in_any_store(bot_servers, assessment
     assert "Ik heb geen antwoorden en geen uitslag van je bewaard." in texts(again)
 
 
-def test_action_server_down_gets_a_dutch_reply_and_the_check_goes_on(bot_servers, assessment):
+def test_action_server_down_gets_a_dutch_reply_and_the_check_goes_on(
+    bot_servers, assessment, begin_check
+):
     sender = "e2e-actions-down"
-    bot_servers.send(sender, "hoi")
-    bot_servers.send(sender, "ja")
-    messages = bot_servers.send(sender, "horeca")
+    messages = begin_check(sender)
     assert open_question_of(messages, assessment).id == "opleiding"
     bot_servers.stop_actions()
     try:

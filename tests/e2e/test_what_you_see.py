@@ -5,7 +5,7 @@ question must lie inside the visible part of the chat, with its first answer
 button below it; when the result arrives, the top of the result card and the
 whole chart must be in view, with chart text no smaller than the body text.
 Screenshots of the mid-check widget and of the result are written to
-results/screens/ (look at them).
+results/screens/ (look at them); a failure's screenshot goes to the test's tmp_path.
 """
 
 from __future__ import annotations
@@ -16,12 +16,8 @@ import pytest
 
 from bot.result.chart import CHART_FONT_PX
 from tests.conftest import ROOT
-from tests.e2e.test_browser import (  # noqa: F401 - fixtures
-    STEP_TIMEOUT_MS,
-    bot_count,
-    browser,
-    web_url,
-)
+from tests.e2e.conftest import browser_page
+from tests.e2e.test_browser import bot_count
 
 pytestmark = pytest.mark.e2e
 SCREENS = ROOT / "results" / "screens"
@@ -99,19 +95,18 @@ def check_question_in_view(page, step: int, size: str) -> dict:
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_every_question_and_the_result_are_in_view(browser, web_url, width, height):  # noqa: F811
+def test_every_question_and_the_result_are_in_view(browser, web_url, tmp_path, width, height):
     size = f"{width}x{height}"
     phone = width < 500
-    context = browser.new_context(
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    with browser_page(
+        browser,
+        tmp_path,
         viewport={"width": width, "height": height},
         has_touch=phone,
         is_mobile=phone,
         permissions=["clipboard-read", "clipboard-write"],
-    )
-    page = context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    try:
+    ) as page:
         page.goto(web_url)
         before = bot_count(page)
         launcher = page.get_by_role("button", name="Chat: past klantcontact bij jou?")
@@ -205,17 +200,12 @@ def test_every_question_and_the_result_are_in_view(browser, web_url, width, heig
         page.get_by_role("button", name="Gekopieerd").wait_for()
         assert page.evaluate("navigator.clipboard.readText()") == code.inner_text()
         page.screenshot(path=str(SCREENS / f"widget-share-code-{size}.png"))
-    finally:
-        context.close()
 
 
-def test_a_hint_says_more_options_follow_when_they_do_not_fit(browser, web_url):  # noqa: F811
+def test_a_hint_says_more_options_follow_when_they_do_not_fit(browser, web_url, tmp_path):
     """At 640x360 (200% zoom of 1280x720) the first question's 7 options do not fit."""
-    context = browser.new_context(viewport={"width": 640, "height": 360})
-    page = context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
     SCREENS.mkdir(parents=True, exist_ok=True)
-    try:
+    with browser_page(browser, tmp_path, viewport={"width": 640, "height": 360}) as page:
         page.goto(web_url)
         before = bot_count(page)
         page.get_by_role("button", name="Chat: past klantcontact bij jou?").click()
@@ -230,5 +220,3 @@ def test_a_hint_says_more_options_follow_when_they_do_not_fit(browser, web_url):
         page.locator(".kc-more").click()
         page.wait_for_function("() => document.querySelector('.kc-more').hidden")
         assert page.locator(".kc-reply").last.is_visible()
-    finally:
-        context.close()

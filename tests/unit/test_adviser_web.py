@@ -326,3 +326,18 @@ async def test_live_view_shows_scores_so_far(isolated_runtime, assessment):
         assert (await (await client.get("/adviseur/live.json?sessie=../x")).json())[
             "session"
         ] is None
+
+
+async def test_a_failing_results_database_gets_a_page_not_a_500(client, assessment, caplog):
+    seed_checks(assessment, 6)
+    await login(client)
+    runtime.store().db.execute("DROP TABLE answers")  # the database breaks behind the app's back
+    page = await client.get("/adviseur/overzicht")
+    assert page.status == 503
+    assert "De uitslagen zijn nu niet te lezen" in await page.text()
+    twin = await client.get("/adviseur/overzicht.json")
+    assert twin.status == 503
+    assert (await twin.json())["error"] == "store_unavailable"
+    assert "adviser dashboard: " in caplog.text
+    login_page = await client.get("/adviseur/login")  # no database needed: still works
+    assert login_page.status == 200

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
@@ -242,30 +241,6 @@ def test_concurrent_writers_from_many_processes_never_fail_or_corrupt(tmp_path):
         )
         assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] == 240 * 5
         assert conn.execute("SELECT count(*) FROM channel_messages").fetchone()[0] == 240
-
-
-def test_cached_action_response_validator_accepts_and_rejects_like_rasa():
-    from jsonschema import ValidationError
-
-    from bot.rasa_integration.speedups import install_cached_response_validator
-
-    install_cached_response_validator()
-    install_cached_response_validator()  # twice is harmless
-    action = RemoteAction("action_x", None)
-    assert action._validate_action_result({"events": [], "responses": [{"text": "hoi"}]})
-    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
-        action._validate_action_result({"events": "not a list"})
-
-
-async def test_tracker_store_uses_wal_on_sqlite(tmp_path):
-    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
-    store = ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "t.db"))
-    tracker = DialogueStateTracker("s1", domain.slots)
-    tracker.update(UserUttered("hoi", {"name": "greet", "confidence": 1.0}))
-    await store.save(tracker)
-    with sqlite3.connect(tmp_path / "t.db") as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert len((await store.retrieve("s1")).events) == 1
 
 
 async def test_tracker_store_keeps_saved_trackers_until_the_database_changes(tmp_path):

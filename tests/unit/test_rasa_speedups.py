@@ -1,15 +1,21 @@
-"""The Rasa speed-ups give exactly Rasa's results (bot.rasa_integration.speedups, bot.rasa_integration.applied_events)."""
+"""The Rasa speed-ups give exactly Rasa's results, install in one place and undo cleanly.
+
+(bot.rasa_integration.speedups, bot.rasa_integration.applied_events)
+"""
 
 from __future__ import annotations
 
 import copy
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rasa.core.processor import MessageProcessor
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
 from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -26,8 +32,21 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.rasa_integration import speedups
 from bot.rasa_integration.applied_events import applied_events, rasa_applied_events
-from bot.rasa_integration.speedups import install_payload_shortcut
+from bot.rasa_integration.nlu_components import ClearRequests
+from bot.rasa_integration.speedups import (
+    PATCHES,
+    TESTED_RASA_VERSION,
+    UnsupportedRasaVersion,
+    cached_response_validator,
+    install_at_rasa_start,
+    install_speedups,
+    payload_shortcut,
+    rasa_speedups,
+    speedups_installed,
+    uninstall_speedups,
+)
 from bot.rasa_integration.tracker_store import ErasingSQLTrackerStore
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
@@ -86,25 +105,15 @@ def test_a_new_loop_name_in_later_events_changes_earlier_ones_too():
 
 def _payload_parse(text: str) -> tuple[dict, bool]:
     """Parse through the shortcut; report whether the pipeline was asked."""
-    domain = Domain.load(str(DOMAIN_FILE))
     asked: list[str] = []
 
-    class Processor:
-        pass
+    def pipeline(processor, message, tracker, only_output_properties=True):
+        asked.append(message.text)
+        return {"text": message.text, "intent": {"name": "pipeline"}}
 
-    processor = Processor()
-    processor.domain = domain
-    original = MessageProcessor._parse_message_with_graph
-    MessageProcessor._parse_message_with_graph = lambda self, m, t, o=True: (
-        asked.append(m.text) or {"text": m.text, "intent": {"name": "pipeline"}}
-    )
-    try:
-        install_payload_shortcut()
-        message = type("UserMessage", (), {"text": text})()
-        parsed = MessageProcessor._parse_message_with_graph(processor, message, None)
-    finally:
-        MessageProcessor._parse_message_with_graph = original
-    return parsed, bool(asked)
+    processor = type("Processor", (), {"domain": Domain.load(str(DOMAIN_FILE))})()
+    message = type("UserMessage", (), {"text": text})()
+    return payload_shortcut(pipeline)(processor, message, None), bool(asked)
 
 
 def _as_rasa_graph_parses(text: str) -> dict:
@@ -188,3 +197,131 @@ async def test_a_kept_tracker_is_saved_from_its_known_count_without_duplicates(t
         "s1"
     )
     assert [e.text for e in reread.events] == ["hoi"] + [f"bericht {n}" for n in range(5)]
+
+
+async def test_tracker_store_uses_wal_on_sqlite(tmp_path):
+    domain = Domain.load(str(DOMAIN_FILE))
+    store = ErasingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("s1", domain.slots)
+    tracker.update(UserUttered("hoi", {"name": "greet", "confidence": 1.0}))
+    await store.save(tracker)
+    with sqlite3.connect(tmp_path / "t.db") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert len((await store.retrieve("s1")).events) == 1
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"events": [], "responses": [{"text": "hoi"}]},
+        {"events": "not a list"},
+        {"responses": [{"text": 3}], "events": [{"event": "slot"}]},
+    ],
+)
+def test_cached_action_response_validator_accepts_and_rejects_like_rasa(result):
+    rasas = RemoteAction._validate_action_result
+    ours = cached_response_validator(rasas)
+    action = RemoteAction("action_x", None)
+    try:
+        expected: object = rasas(action, copy.deepcopy(result))
+    except ValidationError as error:
+        expected = error.message
+    if isinstance(expected, str):
+        assert "Failed to validate Action server response" in expected
+        with pytest.raises(ValidationError) as raised:
+            ours(action, result)
+        assert raised.value.message == expected
+    else:
+        assert ours(action, result) is expected is True
+
+
+# --- installing, undoing, the version check -------------------------------------
+
+
+def _rasas_own(patch) -> bool:
+    return vars(patch.owner)[patch.name].__module__.startswith("rasa.")
+
+
+def _ours(patch) -> bool:
+    return vars(patch.owner)[patch.name].__module__.startswith("bot.rasa_integration.")
+
+
+@pytest.fixture
+def restore_rasa() -> Iterator[None]:
+    """Rasa as it was after the test, whatever the test installed."""
+    assert not speedups_installed()
+    yield
+    uninstall_speedups()
+    assert all(_rasas_own(patch) for patch in PATCHES)
+
+
+def test_install_replaces_every_target_and_uninstall_gives_rasas_back(restore_rasa):
+    originals = {patch: vars(patch.owner)[patch.name] for patch in PATCHES}
+    assert all(_rasas_own(patch) for patch in PATCHES)
+    replaced = install_speedups()
+    assert replaced == originals
+    assert all(_ours(patch) for patch in PATCHES)
+    assert install_speedups() == originals  # twice changes nothing
+    assert all(_ours(patch) for patch in PATCHES)
+    uninstall_speedups()
+    assert {patch: vars(patch.owner)[patch.name] for patch in PATCHES} == originals
+    uninstall_speedups()  # twice is harmless
+    assert not speedups_installed()
+
+
+def test_the_context_manager_undoes_only_what_it_installed(restore_rasa):
+    with rasa_speedups() as replaced:
+        assert all(_ours(patch) for patch in PATCHES)
+    assert {patch: vars(patch.owner)[patch.name] for patch in PATCHES} == replaced
+    install_speedups()
+    with rasa_speedups():
+        pass
+    assert all(_ours(patch) for patch in PATCHES)  # installed before: left installed
+
+
+def test_the_installed_rasa_is_the_tested_one():
+    speedups.check_rasa_version()
+    assert speedups.installed_rasa_version() == TESTED_RASA_VERSION
+
+
+def test_another_rasa_version_is_refused_and_nothing_is_patched(monkeypatch, capsys, restore_rasa):
+    monkeypatch.setattr(speedups, "installed_rasa_version", lambda: "3.7.2")
+    with pytest.raises(UnsupportedRasaVersion, match=r"Rasa 3\.7\.2 is installed") as refused:
+        install_speedups()
+    assert f"rasa=={TESTED_RASA_VERSION}" in str(refused.value)
+    assert all(_rasas_own(patch) for patch in PATCHES)
+    with pytest.raises(SystemExit) as stopped:  # what Rasa sees when it loads the model
+        install_at_rasa_start()
+    assert stopped.value.code == 1
+    assert "Rasa 3.7.2 is installed" in capsys.readouterr().out
+    assert not speedups_installed()
+
+
+def test_rasa_loading_our_model_installs_them(restore_rasa):
+    component = ClearRequests.load({}, None, None, None)  # what Rasa's graph calls
+    assert isinstance(component, ClearRequests)
+    assert all(_ours(patch) for patch in PATCHES)
+
+
+def test_the_hook_is_in_the_pipeline_rasa_loads():
+    """Without ClearRequests in config.yml the speed-ups would silently stay off."""
+    config = yaml.safe_load((DOMAIN_FILE.parent / "config.yml").read_text(encoding="utf-8"))
+    names = [step["name"] for step in config["pipeline"]]
+    assert f"{ClearRequests.__module__}.{ClearRequests.__name__}" in names
+
+
+def test_building_the_tracker_store_leaves_rasa_alone(tmp_path, restore_rasa):
+    ErasingSQLTrackerStore(
+        domain=Domain.load(str(DOMAIN_FILE)), dialect="sqlite", db=str(tmp_path / "t.db")
+    )
+    assert not speedups_installed()
+    assert all(_rasas_own(patch) for patch in PATCHES)
+
+
+def test_the_tracker_sql_names_rasas_session_start_event() -> None:
+    """bot.storage has no Rasa import, so it spells the event's type name itself."""
+    from rasa.shared.core.events import SessionStarted
+
+    from bot.storage.tracker_sql import SESSION_STARTED
+
+    assert SessionStarted.type_name == SESSION_STARTED

@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from bot.storage.results_store import SCHEMA_VERSION, ResultsStore, UnknownAssessment
+from bot.storage.schema import TABLES as SCHEMA_TABLES
 
 
 def test_fresh_store_creates_schema_in_wal_mode(fresh_store: ResultsStore):
@@ -87,3 +88,16 @@ def test_two_connections_see_the_same_file(tmp_path):
     two.close()
     with sqlite3.connect(tmp_path / "r.db") as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_count_assessments_counts_every_person_and_state(fresh_store: ResultsStore):
+    assert fresh_store.count_assessments() == 0
+    fresh_store.start_assessment("a1", "p", 1)
+    fresh_store.start_assessment("b1", "other", 1)
+    fresh_store.complete("b1", {"g": 50}, 50, [], {"q": ("o", 1)})
+    assert fresh_store.count_assessments() == 2
+
+
+def test_the_store_writes_no_table_outside_the_schema(fresh_store: ResultsStore):
+    fresh_store.start_assessment("a1", "p", 1)
+    assert set(fresh_store.db.table_names()) == set(SCHEMA_TABLES)
