@@ -175,6 +175,8 @@ def test_adviser_logs_in_and_opens_the_report_with_the_share_code(
 ):
     open_chat(page)
     answer_by_clicking(page)
+    # The share code comes in its own message, which may arrive just after the card.
+    page.locator(".kc-message.kc-bot", has_text="deelcode voor je adviseur").first.wait_for()
     texts = page.locator(".kc-message.kc-bot").all_inner_texts()
     codes = [re.search(r"deelcode voor je adviseur: ([2-9A-Z]{4}-[2-9A-Z]{4})", t) for t in texts]
     code = next(m.group(1) for m in codes if m)

@@ -292,6 +292,9 @@ def test_whole_check_over_whatsapp_with_duplicates_and_a_rate_limit(bot_servers,
                     fake_graph.fail_next(1, code=130429)  # the next reply is rate limited once
         else:
             pytest.fail("the check did not end over WhatsApp")
+        # Enough status callbacks for a fair sample: the storm goes on a moment after the
+        # result when the result was quick (it ran all through the last answer and the result).
+        wait_until(lambda: len(storm.acks) >= 10, timeout=10, what="10 status callbacks")
     finally:
         storm.stop.set()
         write_transcript(transcript)
