@@ -544,30 +544,39 @@ def demo() -> None:
     help="""Fill the results database (KC_VAR_DIR) with example results and a demo adviser.
 
 Refuses to touch a database that has results unless KC_DEMO=1, so a real
-database is never filled with examples. Prints the demo login and share codes.
+database is never filled with examples. Prints, in Dutch for the presenter,
+where to go, the demo login and the example people's share codes.
+
+KC_DEMO_PASSWORD sets the demo adviser's password; with KC_DEMO_SEED (any
+text) the password and the share codes are the same at every seed, so slides
+stay right. Without them both are drawn anew.
 
 \b
 Example:
-  KC_DEMO=1 KC_VAR_DIR=var/demo python -m bot demo seed
+  KC_DEMO=1 KC_VAR_DIR=var/demo KC_DEMO_SEED=voorjaar python -m bot demo seed
 """,
 )
 @click.option(
     "--people",
     type=click.IntRange(min=1),
-    default=60,
+    default=300,
     show_default=True,
-    help="Example checks to add.",
+    help="Example checks to add (the five named people included).",
 )
 def demo_seed(people: int) -> None:
     from bot.adviser.demo import DemoRefused, seed_demo
     from bot.runtime import advice_content, assessment, store
 
+    settings = get_settings()
     try:
-        seeded = seed_demo(store(), assessment(), advice_content(), people=people,
-                           allow_existing=get_settings().demo)  # fmt: skip
+        seeded = seed_demo(
+            store(), assessment(), advice_content(), people=people,
+            allow_existing=settings.demo, secret_seed=settings.demo_seed,
+            password=settings.demo_password, code_days=settings.share_code_days,
+        )  # fmt: skip
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(seeded.summary())
+    click.echo(seeded.summary(settings.web_url))
 
 
 def main() -> None:

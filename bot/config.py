@@ -41,8 +41,9 @@ class Settings:
     share_code_days: int = DEFAULT_SHARE_CODE_DAYS
     demo: bool = False
     tracker_db: Path = Path("var/tracker.db")
-    #: Where users reach the web pages (the privacy statement is linked from the chat).
-    public_web_url: str = "http://127.0.0.1:8000"
+    #: Where users reach the web pages (KC_PUBLIC_WEB_URL; the privacy statement is linked
+    #: from the chat). Empty: this web app's own address, see ``web_url``.
+    public_web_url: str = ""
     #: Reverse proxies whose X-Forwarded-For header names the real client (KC_TRUSTED_PROXIES).
     trusted_proxies: tuple[Network, ...] = ()
     #: Where ``python -m bot web`` listens (WEB_HOST, WEB_PORT).
@@ -52,10 +53,21 @@ class Settings:
     rasa_public_url: str = "http://127.0.0.1:5005"
     #: The action server's port, written into Rasa's endpoints (ACTION_PORT).
     action_port: int = 5055
+    #: The demo adviser's password (KC_DEMO_PASSWORD); None: drawn at each seed.
+    demo_password: str | None = None
+    #: Any text (KC_DEMO_SEED): the same text gives the same demo password and share codes.
+    demo_seed: str | None = None
+
+    @property
+    def web_url(self) -> str:
+        """KC_PUBLIC_WEB_URL, else http://WEB_HOST:WEB_PORT, so a demo on 8300 links to 8300."""
+        if self.public_web_url:
+            return self.public_web_url.rstrip("/")
+        return f"http://{_link_host(self.web_host)}:{self.web_port}"
 
     @property
     def privacy_url(self) -> str:
-        return f"{self.public_web_url.rstrip('/')}/privacy"
+        return f"{self.web_url}/privacy"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -73,12 +85,14 @@ class Settings:
             share_code_days=share_days,
             demo=env.get("KC_DEMO", "") == "1",
             tracker_db=Path(env.get("KC_TRACKER_DB", var_dir / "tracker.db")),
-            public_web_url=_web_url(env.get("KC_PUBLIC_WEB_URL", "http://127.0.0.1:8000")),
+            public_web_url=_web_url(env.get("KC_PUBLIC_WEB_URL", "")),
             trusted_proxies=_networks(env.get("KC_TRUSTED_PROXIES", "")),
             web_host=env.get("WEB_HOST", "127.0.0.1"),
             web_port=_port(env, "WEB_PORT", 8000),
             rasa_public_url=env.get("KC_RASA_PUBLIC_URL", "http://127.0.0.1:5005"),
             action_port=_port(env, "ACTION_PORT", 5055),
+            demo_password=_demo_password(env.get("KC_DEMO_PASSWORD", "")),
+            demo_seed=env.get("KC_DEMO_SEED") or None,
         )
 
 
@@ -96,10 +110,30 @@ def _port(env: dict[str, str], name: str, default: int) -> int:
     return int(value)
 
 
+def _demo_password(value: str) -> str | None:
+    """KC_DEMO_PASSWORD, checked like any adviser password (12 to 256 characters)."""
+    if value and not 12 <= len(value) <= 256:
+        raise ConfigError("KC_DEMO_PASSWORD must have 12 to 256 characters")
+    return value or None
+
+
 def _web_url(value: str) -> str:
+    if not value:  # unset or empty: this web app's own address (Settings.web_url)
+        return ""
     if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
         raise ConfigError(f"KC_PUBLIC_WEB_URL must be an http(s) address, got {value!r}")
     return value
+
+
+def _link_host(host: str) -> str:
+    """WEB_HOST as a link can name it: a wildcard address is this machine, IPv6 in brackets."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "127.0.0.1"
+    if address.is_unspecified:
+        return "127.0.0.1"
+    return f"[{host}]" if address.version == 6 else host
 
 
 def _networks(value: str) -> tuple[Network, ...]:

@@ -15,8 +15,11 @@ LOG_DIR="${KC_VAR_DIR:-var}/log"
 mkdir -p "$LOG_DIR"
 chmod 700 "${KC_VAR_DIR:-var}" "$LOG_DIR"
 chmod 600 "$LOG_DIR"/*.log 2>/dev/null || true
+# KC_RUN_QUIET=1 (make demo): the technical lines go to $LOG_DIR/run.log instead of
+# the screen, which then shows only KC_RUN_BANNER once everything is ready.
+say() { if [ "${KC_RUN_QUIET:-}" = 1 ]; then cat >>"$LOG_DIR/run.log"; else cat; fi; }
 
-"$VENV/bin/python" -m bot nlp status || exit 1
+"$VENV/bin/python" -m bot nlp status | say || exit 1
 ENDPOINTS=$("$VENV/bin/python" -m bot endpoints --out "${KC_VAR_DIR:-var}/endpoints.runtime.yml")
 
 pids=()
@@ -48,8 +51,10 @@ pids+=($!)
 "$VENV/bin/python" -m bot purge --daily >"$LOG_DIR/retention.log" 2>&1 &
 pids+=($!)
 
-echo "Starting the action server (port $ACTION_PORT), Rasa (port $RASA_PORT) and the web pages (port ${WEB_PORT:-8000})."
-echo "Loading the model takes about a minute; logs are in $LOG_DIR/."
+say <<MSG
+Starting the action server (port $ACTION_PORT), Rasa (port $RASA_PORT) and the web pages (port ${WEB_PORT:-8000}).
+Loading the model takes about a minute; logs are in $LOG_DIR/.
+MSG
 for _ in $(seq 1 300); do
   if curl -fsS "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then break; fi
   for pid in "${pids[@]}"; do
@@ -58,7 +63,7 @@ for _ in $(seq 1 300); do
   sleep 1
 done
 
-cat <<MSG
+say <<MSG
 
 Klantcontact-check is running.
   Web page with the chat widget:  http://127.0.0.1:${WEB_PORT:-8000}/

@@ -62,6 +62,8 @@ class Condition:
         if self.kind == "overall":
             return f"je totaalscore is {value}"
         short = facts.assessment.group(self.group).short
+        if value == 0:  # a bare "0" reads as "nothing" (ZERO_SCORE_WORDS in bot/result/view.py)
+            return f"bij {short} sta je nog aan het begin"
         if self.below is not None:
             return f"je score voor {short} is {value}, daar kun je nog in groeien"
         return f"je score voor {short} is {value}"

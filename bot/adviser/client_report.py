@@ -9,9 +9,11 @@ the stored answers with the same rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.advice.rules import AdviceContent, AdviceInputs, advise
+from bot.adviser.report_views import dutch_moment
 from bot.check.assessment import Assessment
 from bot.check.flow import is_complete
 from bot.check.scoring import score
@@ -48,6 +50,8 @@ def build_adviser_report(
     data: dict[str, Any] = {
         "share_code": display_code(code),
         "completed_at": stored.completed_at,
+        # The day the job seeker finished the check, not the day the page is printed.
+        "completed_on": _completed_on(stored.completed_at),
         "overall": view.overall,
         "overall_words": view.band.overall_words,
         "groups": [
@@ -55,6 +59,7 @@ def build_adviser_report(
             for g in view.groups
         ],
         "strengths": [g.short for g in view.strengths],
+        "strengths_heading": view.strengths_heading,
         "develop": [g.short for g in view.develop],
         "answers": [
             {
@@ -80,6 +85,11 @@ def build_adviser_report(
         "chart_alt": alt_text(assessment, view.scores, view.overall),
     }
     return AdviserReport(code, data)
+
+
+def _completed_on(completed_at: str | None) -> str:
+    """``3 december 2026 om 14:05`` in Dutch time; empty when not stored."""
+    return dutch_moment(datetime.fromisoformat(completed_at)) if completed_at else ""
 
 
 def _label(question: Any, option_id: str | None) -> str:

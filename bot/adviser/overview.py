@@ -26,6 +26,7 @@ from statistics import quantiles
 from typing import Any
 
 from bot.advice.rules import AdviceContent
+from bot.adviser.dutch_formats import dutch_number, spread_words, until_words, week_label
 from bot.check.assessment import Assessment
 from bot.check.flow import open_question
 from bot.check.scoring import BANDS, band_for
@@ -38,11 +39,23 @@ MIN_GROUP = 5
 #: A check without an answer for this long counts as stopped (not just paused).
 STOPPED_AFTER = timedelta(days=1)
 SUPPRESSED = "<5"
+#: Said wherever a count is hidden, so "<5" is never read as "none".
+WHY_HIDDEN = f"Groepen kleiner dan {MIN_GROUP} laten we niet zien, voor de privacy."
 
 
 def shown(count: int) -> int | None:
     """The count, or None when it describes 1 to 4 people."""
     return count if count == 0 or count >= MIN_GROUP else None
+
+
+def shown_within(count: int, total: int) -> int | None:
+    """A count out of a shown total: hidden too when the rest (total - count) is 1 to 4.
+
+    "235 of 236 got the KSF advice" would single out the one person who did not.
+    """
+    if shown(count) is None or shown(total - count) is None:
+        return None
+    return count
 
 
 def protected(counts: list[int]) -> list[int | None]:
@@ -118,10 +131,13 @@ def build_overview(
         for r in rows
         if not _before(r.completed_at, until) and _before(r.last_activity, until - STOPPED_AFTER)
     ]
+    until_week = iso_week(iso(until - timedelta(days=1)))
     return {
         "min_group": MIN_GROUP,
+        "why_hidden": WHY_HIDDEN,
         "until": iso(until),
-        "until_week": iso_week(iso(until - timedelta(days=1))),
+        "until_week": until_week,
+        "until_words": until_words(until_week),
         "totals": {
             "started": shown(len(rows)),
             "completed": shown(len(completed)),
@@ -142,7 +158,7 @@ def _weeks(rows: list[CheckRow], done: list[CheckRow]) -> list[dict[str, Any]]:
     started_shown = protected([started[w] for w in weeks])
     completed_shown = protected([completed[w] for w in weeks])
     return [
-        {"week": week, "started": s, "completed": c}
+        {"week": week, "label": week_label(week), "started": s, "completed": c}
         for week, s, c in zip(weeks, started_shown, completed_shown, strict=True)
     ]
 
@@ -154,6 +170,7 @@ def _spread(assessment: Assessment, completed: list[CheckRow]) -> list[dict[str,
         values = sorted(r.scores[group.id] for r in completed if group.id in r.scores)  # type: ignore[index]
         bands = Counter(band_for(v).id for v in values)
         band_counts = protected([bands[b.id] for b in BANDS])
+        quartiles = _quartiles(values) if enough and len(values) >= MIN_GROUP else None
         groups.append(
             {
                 "id": group.id,
@@ -163,7 +180,8 @@ def _spread(assessment: Assessment, completed: list[CheckRow]) -> list[dict[str,
                     {"band": b.id, "words": b.group_words, "count": count if enough else None}
                     for b, count in zip(BANDS, band_counts, strict=True)
                 ],
-                "quartiles": _quartiles(values) if enough and len(values) >= MIN_GROUP else None,
+                "quartiles": quartiles,
+                "spread": spread_words(**quartiles) if quartiles else None,
             }
         )  # fmt: skip
     return groups
@@ -179,7 +197,7 @@ def _develop(assessment: Assessment, completed: list[CheckRow]) -> list[dict[str
     for row in completed:
         counts.update(ranking(assessment, row.scores or {}).develop)
     return [
-        {"id": g.id, "name": g.short, "count": shown(counts[g.id])}
+        {"id": g.id, "name": g.short, "count": shown_within(counts[g.id], len(completed))}
         for g in sorted(assessment.groups, key=lambda g: -counts[g.id])
     ]
 
@@ -187,7 +205,7 @@ def _develop(assessment: Assessment, completed: list[CheckRow]) -> list[dict[str
 def _routes(content: AdviceContent, completed: list[CheckRow]) -> list[dict[str, Any]]:
     counts = Counter(route for row in completed for route in set(row.routes))
     return [
-        {"id": r.id, "name": r.name, "count": shown(counts[r.id])}
+        {"id": r.id, "name": r.name, "count": shown_within(counts[r.id], len(completed))}
         for r in sorted(content.routes, key=lambda r: -counts[r.id])
     ]
 
@@ -211,33 +229,51 @@ def _dropout(assessment: Assessment, stopped: list[CheckRow]) -> list[dict[str, 
     ]
 
 
-def overview_csv(data: Mapping[str, Any]) -> str:
-    """The overview as one CSV table: section, key, label, measure, value."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "key", "label", "measure", "value"])
+#: Dutch Excel reads a semicolon-separated file with a byte order mark as UTF-8 columns.
+CSV_BOM = "\ufeff"
+CSV_HEADER = ("categorie", "sleutel", "omschrijving", "meting", "waarde")
+_TOTALS = {"started": "Gestart", "completed": "Afgerond", "stopped": "Gestopt"}
+_WEEK_MEASURES = {"started": "gestart", "completed": "afgerond"}
+_SPREAD = {"q1": "kwartiel 1 (25%)", "median": "mediaan", "q3": "kwartiel 3 (75%)"}
 
-    def value(count: int | float | None) -> str:
-        return SUPPRESSED if count is None else str(count)
+
+def csv_value(count: float | None) -> str:
+    """A count or score as Dutch Excel reads it: ``<5`` when hidden, decimal comma."""
+    return SUPPRESSED if count is None else dutch_number(count)
+
+
+def csv_text(text: str) -> str:
+    """Text that Excel shows as text, never runs as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def overview_csv(data: Mapping[str, Any]) -> str:
+    """The overview as one table for Dutch Excel: semicolons, Dutch headers, BOM.
+
+    Columns: categorie, sleutel (a stable id), omschrijving, meting, waarde.
+    Only what the page shows: hidden counts stay ``<5``.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+
+    def row(section: str, key: str, label: str, measure: str, count: float | None) -> None:
+        writer.writerow([section, key, csv_text(label), measure, csv_value(count)])
 
     for measure, count in data["totals"].items():
-        writer.writerow(["totals", measure, measure, "people", value(count)])
+        row("totaal", measure, _TOTALS.get(measure, measure), "mensen", count)
     for week in data["weeks"]:
-        for measure in ("started", "completed"):
-            writer.writerow(["weeks", week["week"], week["week"], measure, value(week[measure])])
+        for measure, words in _WEEK_MEASURES.items():
+            row("per week", week["week"], week["label"], words, week[measure])
     for group in data["groups"]:
         for band in group["bands"]:
-            writer.writerow(
-                ["scores", group["id"], group["name"], f"band_{band['band']}", value(band["count"])]
-            )
+            row("scores", group["id"], group["name"], f"niveau {band['words']}", band["count"])
         for name, number in (group["quartiles"] or {}).items():
-            writer.writerow(["scores", group["id"], group["name"], name, value(number)])
+            row("scores", group["id"], group["name"], _SPREAD.get(name, name), number)
     for item in data["develop"]:
-        writer.writerow(["develop", item["id"], item["name"], "people", value(item["count"])])
+        row("groeipunten", item["id"], item["name"], "mensen", item["count"])
     for item in data["routes"]:
-        writer.writerow(["routes", item["id"], item["name"], "people", value(item["count"])])
+        row("adviezen", item["id"], item["name"], "mensen", item["count"])
     for item in data["dropout"]:
-        writer.writerow(
-            ["dropout", item["question_id"], item["question"], "people", value(item["count"])]
-        )
-    return out.getvalue()  # fmt: skip
+        row("uitval", item["question_id"], item["question"], "mensen", item["count"])
+    return CSV_BOM + out.getvalue()

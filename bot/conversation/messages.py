@@ -14,7 +14,14 @@ from bot.advice.rules import Advice, AdviceContent
 from bot.check.assessment import Assessment, Option, Question
 from bot.check.flow import progress
 from bot.check.scoring import Result
-from bot.result.view import NO_FITTING_ROUTE, TOP_ROUTES, ResultView, route_views, view_from_scores
+from bot.result.view import (
+    NO_FITTING_ROUTE,
+    TOP_ROUTES,
+    ZERO_SCORE_WORDS,
+    ResultView,
+    route_views,
+    view_from_scores,
+)
 
 CHOICE_ENTITY = "choice"
 #: A tapped FAQ topic button: /faq{"faq_topic": "salaris"}.
@@ -131,13 +138,11 @@ def view_text(view: ResultView) -> str:
     for line in view.groups:
         group = line.group
         # Plain words first, the report's name for the group in brackets (B1: docs/content.md).
-        lines.append(
-            f"- {_capitalised(group.short)} ({group.name.lower()}): "
-            f"{line.score} ({line.band.group_words})"
-        )
-    lines += ["", "Hier ben je sterk in:"]
+        words = ZERO_SCORE_WORDS if line.is_zero else f"{line.score} ({line.band.group_words})"
+        lines.append(f"- {_capitalised(group.short)} ({group.name.lower()}): {words}")
+    lines += ["", f"{view.strengths_heading}:"]
     lines += [f"- {g.short}" for g in view.strengths]
-    lines.append(view.strengths[0].strength)
+    lines.append(view.strength_text(view.strengths[0]))
     lines += ["", "Hier kun je nog in groeien:"]
     lines += [f"- {g.short}" for g in view.develop]
     lines.append(view.develop[0].develop)

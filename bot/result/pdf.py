@@ -3,20 +3,32 @@
 Built from the result message alone (scores, overall, routes), so the web
 app needs no stored personal data to make it. It renders the same result
 view as the chat and the result card (bot/result/view.py).
+
+The date at the top says what it is: the day the check was finished when the
+caller knows it (the adviser's copy, from the stored result), else the day
+this PDF was made (the job seeker's copy, from the query string alone).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.advice.rules import AdviceContent
 from bot.check.assessment import Assessment
 from bot.clock import today as clock_today
 from bot.result.chart import alt_text, render_radar_png
-from bot.result.view import NO_FITTING_ROUTE, ResultView, route_views, view_from_scores
+from bot.result.view import (
+    NO_FITTING_ROUTE,
+    RELATIVE_STRENGTH,
+    ZERO_SCORE_WORDS,
+    ResultView,
+    route_views,
+    view_from_scores,
+)
 
 #: The chart's width on the page; its text is then about 11 pt, above the 10 pt body text.
 CHART_MM = 90
@@ -25,6 +37,19 @@ PRIVACY_NOTE = (
     "Dit rapport is een verkenning, geen test en geen sollicitatie. Het is van jou: "
     "jij bepaalt met wie je het deelt. Er staat geen naam of telefoonnummer in."
 )
+
+
+def completion_date(completed_at: str) -> date:
+    """The day a stored check was finished (ISO time in UTC), as a Dutch reader counts days."""
+    moment = datetime.fromisoformat(completed_at)
+    try:
+        return moment.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    except ZoneInfoNotFoundError:  # no time zone data on this machine
+        return moment.astimezone(timezone.utc).date()
+
+
+def _dutch_day(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
 
 
 def _font_path(name: str) -> Path:
@@ -41,10 +66,12 @@ def build_report_pdf(
     routes: list[str],
     today: date | None = None,
     answers: Sequence[tuple[str, str]] = (),
+    completed_on: date | None = None,
+    share_code: str = "",
 ) -> bytes:
     """The report for a result given as scores, overall and route ids."""
     view = view_from_scores(assessment, scores, overall, route_views(content, routes))
-    return report_pdf(assessment, content, view, today, answers)
+    return report_pdf(assessment, content, view, today, answers, completed_on, share_code)
 
 
 def report_pdf(
@@ -53,11 +80,14 @@ def report_pdf(
     view: ResultView,
     today: date | None = None,
     answers: Sequence[tuple[str, str]] = (),
+    completed_on: date | None = None,
+    share_code: str = "",
 ) -> bytes:
     """A one- or two-page Dutch PDF with chart, scores, strengths and routes.
 
-    The adviser's copy also lists each question with the answer given. All text is
-    left-aligned, never justified: even word gaps read easier.
+    The adviser's copy also lists each question with the answer given, the day the
+    check was finished and its share code. All text is left-aligned, never
+    justified: even word gaps read easier.
     """
     from fpdf import FPDF
 
@@ -72,6 +102,8 @@ def report_pdf(
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def heading(text: str, size: int = 13) -> None:
+        if pdf.will_page_break(7 + 3 * 5.5):  # a heading never ends a page alone
+            pdf.add_page()
         pdf.set_font("DejaVu", "B", size)
         pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(1)
@@ -81,7 +113,12 @@ def report_pdf(
         pdf.multi_cell(width, 5.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
 
     heading("Klantcontact-check: jouw rapport", 16)
-    line(f"Datum: {today.strftime('%d-%m-%Y')}")
+    if completed_on is not None:
+        line(f"Check afgerond op: {_dutch_day(completed_on)}")
+    else:
+        line(f"Rapport gemaakt op: {_dutch_day(today)}")
+    if share_code:
+        line(f"Deelcode: {share_code}")
     pdf.ln(2)
     line(f"{view.band.overall_words} Je totaalscore is {view.overall} van de 100.", 11)
     scores = view.scores
@@ -94,11 +131,19 @@ def report_pdf(
     )
     heading("Je scores")
     for item in view.groups:
-        line(f"{item.group.name}: {item.score} van de 100 ({item.band.group_words})")
+        words = (
+            ZERO_SCORE_WORDS
+            if item.is_zero
+            else f"{item.score} van de 100 ({item.band.group_words})"
+        )
+        line(f"{item.group.name}: {words}")
     pdf.ln(2)
-    heading("Hier ben je sterk in")
+    heading(view.strengths_heading)
     for group in view.strengths:
-        line(f"- {group.short}: {group.strength}")
+        said = view.strength_text(group)
+        line(f"- {group.short}" if said == RELATIVE_STRENGTH else f"- {group.short}: {said}")
+    if not view.strengths_strong:  # said once under the list, as in the chat
+        line(RELATIVE_STRENGTH)
     pdf.ln(2)
     heading("Hier kun je nog in groeien")
     for group in view.develop:

@@ -31,6 +31,17 @@ TOP_ROUTES = 3
 NO_FITTING_ROUTE = (
     "Er is nu geen opleiding die precies past. Een adviseur van UWV denkt graag met je mee."
 )
+#: Bands whose groups may be called a strength; "redelijk" and "nog lastig" never are
+#: (docs/scoring.md, "Strengths and points to develop").
+STRONG_BANDS = frozenset({"sterk", "goed"})
+#: The strengths heading when every shown strength is in a strong band.
+STRONG_HEADING = "Hier ben je sterk in"
+#: The heading when one is not: the highest groups, said as relative.
+RELATIVE_HEADING = "Hier ben je het sterkst"
+#: Said of a highest group that is not in a strong band, instead of its strength sentence.
+RELATIVE_STRENGTH = "Dit gaat je het best af. Daar kun je op verder bouwen."
+#: Said instead of a group score of 0 (chat, PDF): a bare "0" reads as "nothing".
+ZERO_SCORE_WORDS = "hier sta je nog aan het begin. Een korte cursus helpt je op weg."
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,16 @@ class GroupScore:
     group: Group
     score: int
     band: Band
+
+    @property
+    def strong(self) -> bool:
+        """May this group be called a strength (band sterk or goed)?"""
+        return self.band.id in STRONG_BANDS
+
+    @property
+    def is_zero(self) -> bool:
+        """A score of 0 is said in words (``ZERO_SCORE_WORDS``), never as a bare number."""
+        return self.score == 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,23 @@ class ResultView:
     def scores(self) -> dict[str, int]:
         """Group id -> score, for the chart and its text alternative."""
         return {g.group.id: g.score for g in self.groups}
+
+    def group_score(self, group: Group) -> GroupScore:
+        return next(g for g in self.groups if g.group.id == group.id)
+
+    @property
+    def strengths_strong(self) -> bool:
+        """Is every shown strength in a strong band? Else they are only the highest."""
+        return all(self.group_score(g).strong for g in self.strengths)
+
+    @property
+    def strengths_heading(self) -> str:
+        """ "Hier ben je sterk in", or "Hier ben je het sterkst" when a strength is not strong."""
+        return STRONG_HEADING if self.strengths_strong else RELATIVE_HEADING
+
+    def strength_text(self, group: Group) -> str:
+        """The group's strength sentence, or a relative one when its band is not strong."""
+        return group.strength if self.group_score(group).strong else RELATIVE_STRENGTH
 
 
 def ranking(assessment: Assessment, scores: Mapping[str, int]) -> Ranking:

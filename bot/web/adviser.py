@@ -18,6 +18,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,16 +29,19 @@ from bot import runtime
 from bot.adviser.accounts import SESSION_HOURS, AdviserAccounts, AdviserSession
 from bot.adviser.client_report import NotCompleted, build_adviser_report
 from bot.adviser.code_limit import CodeLimit
+from bot.adviser.compare import CompareError, compare, two_codes
+from bot.adviser.demo_codes import demo_codes
+from bot.adviser.explanations import explanations
 from bot.adviser.live import live_progress
 from bot.adviser.overview import build_overview, overview_csv, read_rows
-from bot.adviser.overview_charts import UnknownChart, render_chart
+from bot.adviser.overview_charts import FORMATS, UnknownChart, render_chart
 from bot.adviser.password_checks import PasswordChecks, TooBusy
 from bot.adviser.report_views import record_view, views_by
 from bot.adviser.throttle import LoginThrottle
 from bot.config import Network, get_settings
 from bot.privacy.share_code_format import display_code, normalize_code
 from bot.result.chart import render_radar_png
-from bot.result.pdf import build_report_pdf
+from bot.result.pdf import build_report_pdf, completion_date
 from bot.storage.errors import StoreError
 from bot.web.client_address import client_address
 
@@ -48,6 +52,11 @@ LOGIN_CSRF_COOKIE = "kc_login_csrf"
 COOKIE_PATH = "/"  # also covers /adviseur.json, the home page's JSON twin
 BASE = "/adviseur"
 SESSION_ID_LENGTH = 32
+#: Presentation mode (large type, full width) is remembered in this cookie;
+#: ``?presentatie=1`` turns it on, ``?presentatie=0`` off.
+PRESENTATION_COOKIE = "kc_presentatie"
+PRESENTATION_PARAM = "presentatie"
+FAVICON = Path(__file__).parent / "static" / "widget" / "favicon.svg"
 
 
 @dataclass(frozen=True)
@@ -105,8 +114,10 @@ def add_adviser_routes(
         BASE + r"/overzicht{ext:(\.json)?}", dual(overview_view, "adviser_overview.html")
     )
     router.add_get(f"{BASE}/overzicht.csv", overview_download)
-    router.add_get(BASE + r"/overzicht/{name:[a-z]+}.png", overview_chart)
+    router.add_get(BASE + r"/overzicht/{name:[a-z]+}.{fmt:(png|svg)}", overview_chart)
     router.add_get(BASE + r"/live{ext:(\.json)?}", dual(live_view, "adviser_live.html"))
+    router.add_get(BASE + r"/vergelijk{ext:(\.json)?}", dual(compare_view, "adviser_compare.html"))
+    router.add_get("/favicon.svg", favicon)
 
 
 # --- sessions and CSRF -------------------------------------------------------
@@ -184,10 +195,32 @@ def _client(request: web.Request) -> str:
 
 
 def _render(request: web.Request, template: str, status: int = 200, **data: Any) -> web.Response:
-    html = _state(request).templates.get_template(template).render(**data)
-    return web.Response(
+    asked = request.query.get(PRESENTATION_PARAM)
+    presenting = asked == "1" if asked in ("0", "1") else (
+        request.cookies.get(PRESENTATION_COOKIE) == "1"
+    )  # fmt: skip
+    toggle = request.rel_url.update_query({PRESENTATION_PARAM: "0" if presenting else "1"})
+    html = _state(request).templates.get_template(template).render(
+        demo_mode=_state(request).config.demo, presenting=presenting,
+        presentation_toggle=str(toggle), **data,
+    )  # fmt: skip
+    response = web.Response(
         text=html, status=status, content_type="text/html", headers={"Cache-Control": "no-store"}
     )
+    if asked == "1":  # a display preference, not a secret
+        response.set_cookie(
+            PRESENTATION_COOKIE, "1", max_age=SESSION_HOURS * 3600, path=BASE,
+            samesite="Strict", secure=_state(request).config.cookie_secure,
+        )  # fmt: skip
+    elif asked == "0":
+        response.del_cookie(PRESENTATION_COOKIE, path=BASE)
+    return response
+
+
+async def favicon(request: web.Request) -> web.StreamResponse:
+    """The site's icon, for every page (the demo page and the dashboard)."""
+    return web.FileResponse(FAVICON, headers={"Cache-Control": "public, max-age=86400",
+                                              "Content-Type": "image/svg+xml"})  # fmt: skip
 
 
 def _wait_words(seconds: int) -> str:
@@ -324,6 +357,9 @@ class _ViewError(Exception):
 
 async def home_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
     views = views_by(runtime.store(), session.username)
+    demo = _state(request).config.demo
+    # Only made-up people's codes, and only in a demo: never list codes otherwise.
+    examples = demo_codes(runtime.store(), runtime.assessment()) if demo else []
     return {
         "adviser": session.username,
         "recent_views": [{"viewed_at": v.viewed_at, "when": v.when, "code": v.code} for v in views],
@@ -333,9 +369,11 @@ async def home_view(request: web.Request, session: AdviserSession) -> dict[str, 
             "overview": f"{BASE}/overzicht",
             "overview_csv": f"{BASE}/overzicht.csv",
             "report": f"{BASE}/rapport/{{code}}",
+            "compare": f"{BASE}/vergelijk",
             **({"live": f"{BASE}/live"} if _state(request).config.demo else {}),
         },
         "error": request.query.get("fout") == "code",
+        **({"demo_codes": [c.as_json() for c in examples]} if demo else {}),
     }
 
 
@@ -349,7 +387,14 @@ async def code_submit(request: web.Request) -> web.StreamResponse:
 
 
 def _report_for(request: web.Request, session: AdviserSession) -> tuple[str, Any]:
-    """The stored result a share code opens, recorded as seen by this adviser.
+    """The stored result a share code opens, recorded as seen by this adviser."""
+    code, stored = _lookup(request, session, request.match_info["code"])
+    record_view(runtime.store(), stored.assessment_id, session.username, code)
+    return code, stored
+
+
+def _lookup(request: web.Request, session: AdviserSession, typed: str) -> tuple[str, Any]:
+    """The stored result a share code opens (not yet recorded as seen).
 
     Wrong codes count against the adviser and the client address; after
     too many every lookup is refused for a while, right codes too.
@@ -358,7 +403,7 @@ def _report_for(request: web.Request, session: AdviserSession) -> tuple[str, Any
     wait = state.codes.wait_for(store, session.username, address)
     if wait > 0:
         raise _TooMany(wait, "Je hebt te vaak een deelcode gebruikt die niet werkt.")
-    code = normalize_code(request.match_info["code"])
+    code = normalize_code(typed)
     assessment_id = store.assessment_for_code(code, store.now()) if code else None
     stored = store.result(assessment_id) if assessment_id else None
     if code is None or stored is None:
@@ -369,7 +414,6 @@ def _report_for(request: web.Request, session: AdviserSession) -> tuple[str, Any
             "tikfout. Vraag de werkzoekende om de code opnieuw op te vragen in de chat "
             "(typ: mijn code).",
         )  # fmt: skip
-    record_view(store, stored.assessment_id, session.username, code)
     return code, stored
 
 
@@ -400,7 +444,61 @@ async def report_view(request: web.Request, session: AdviserSession) -> dict[str
             404, "not_completed", "Geen uitslag", "Deze check is niet afgerond."
         ) from exc
     base = f"{BASE}/rapport/{display_code(code)}"
-    return {**report.data, "chart_url": f"{base}/grafiek.png", "pdf_url": f"{base}/rapport.pdf"}
+    return {
+        **report.data, "chart_url": f"{base}/grafiek.png", "pdf_url": f"{base}/rapport.pdf",
+        "explain": explanations(runtime.assessment()),
+    }  # fmt: skip
+
+
+async def compare_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
+    """Two results side by side; each code is looked up and recorded like opening its report.
+
+    Both codes are looked up before either is recorded, so a wrong second
+    code shows nothing and records nothing; each wrong code counts toward the limit.
+    """
+    try:
+        typed = two_codes(request.query.getall("codes", []))
+    except CompareError as error:
+        raise _ViewError(400, "two_codes_needed", "Twee deelcodes nodig", str(error)) from error
+    found, wrong = [], []
+    for number, text in enumerate(typed, start=1):
+        try:
+            found.append(_lookup(request, session, text))
+        except _ViewError:
+            wrong.append(number)
+    if wrong:
+        which = "beide codes" if len(wrong) == 2 else f"code {wrong[0]}"
+        raise _ViewError(
+            404, "unknown_code", "Code werkt niet",
+            f"Dit lukt niet met {which}. Misschien is de code verlopen of ingetrokken, of is er "
+            "een tikfout. Vraag de werkzoekende om de code opnieuw op te vragen in de chat "
+            "(typ: mijn code).",
+        )  # fmt: skip
+    if found[0][0] == found[1][0]:
+        raise _ViewError(
+            400, "same_code", "Twee keer dezelfde code",
+            "Je vulde twee keer dezelfde deelcode in. Vul twee verschillende codes in.",
+        )  # fmt: skip
+    reports = []
+    for code, stored in found:
+        try:
+            report = build_adviser_report(
+                runtime.assessment(), runtime.advice_content(), stored, code
+            )
+        except NotCompleted as exc:
+            raise _ViewError(
+                404, "not_completed", "Geen uitslag",
+                f"De check bij {display_code(code)} is niet afgerond.",
+            ) from exc  # fmt: skip
+        reports.append(report.data)
+    for code, stored in found:
+        record_view(runtime.store(), stored.assessment_id, session.username, code)
+    data = compare(reports[0], reports[1])
+    for person, (code, _), report_data in zip(data["people"], found, reports, strict=True):
+        base = f"{BASE}/rapport/{display_code(code)}"
+        person.update(report_url=base, chart_url=f"{base}/grafiek.png",
+                      chart_alt=report_data["chart_alt"])  # fmt: skip
+    return data
 
 
 async def _report_file(
@@ -437,7 +535,8 @@ async def report_pdf(request: web.Request) -> web.StreamResponse:
         ]
         pdf = build_report_pdf(
             assessment, runtime.advice_content(), stored.scores, stored.overall, stored.routes,
-            answers=answered,
+            answers=answered, completed_on=completion_date(stored.completed_at),
+            share_code=display_code(code),
         )  # fmt: skip
         return web.Response(
             body=pdf, content_type="application/pdf",
@@ -459,9 +558,10 @@ def _overview_data() -> dict[str, Any]:
 
 async def overview_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
     data = _overview_data()
-    data["charts"] = {name: f"{BASE}/overzicht/{name}.png" for name in
+    data["charts"] = {name: f"{BASE}/overzicht/{name}.svg" for name in
                       ("weken", "scores", "groeipunten", "adviezen", "uitval")}  # fmt: skip
     data["csv_url"] = f"{BASE}/overzicht.csv"
+    data["explain"] = explanations(runtime.assessment())
     return data
 
 
@@ -476,11 +576,14 @@ async def overview_download(request: web.Request) -> web.StreamResponse:
 
 async def overview_chart(request: web.Request) -> web.StreamResponse:
     require_session(request)
+    fmt = request.match_info["fmt"]  # SVG for the page (sharp on a projector), PNG for bitmaps
     try:
-        png = render_chart(request.match_info["name"], _overview_data())
+        chart = render_chart(request.match_info["name"], _overview_data(), fmt)
     except UnknownChart as exc:
         raise web.HTTPNotFound(text="Deze grafiek bestaat niet.") from exc
-    return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
+    return web.Response(
+        body=chart, content_type=FORMATS[fmt], headers={"Cache-Control": "no-store"}
+    )
 
 
 async def live_view(request: web.Request, session: AdviserSession) -> dict[str, Any]:
@@ -493,5 +596,7 @@ async def live_view(request: web.Request, session: AdviserSession) -> dict[str, 
     if len(sender) == SESSION_ID_LENGTH and all(c in "0123456789abcdef" for c in sender):
         stored = runtime.store().latest(runtime.person_for(sender))
         data["session"] = sender
-        data["progress"] = live_progress(runtime.assessment(), stored.answers if stored else {})
+        data["progress"] = live_progress(
+            runtime.assessment(), stored.answers if stored else {}, stored=stored is not None
+        )
     return data

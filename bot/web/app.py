@@ -28,6 +28,7 @@ from bot.result.pdf import report_pdf as render_report_pdf
 from bot.result.view import ResultView, route_views, view_from_scores
 from bot.web.access_log import RedactingAccessLogger
 from bot.web.adviser import AdviserConfig, add_adviser_routes
+from bot.web.webchat import add_webchat_routes
 
 HERE = Path(__file__).parent
 PRIVACY_FILE = HERE.parents[1] / "docs" / "privacy.md"
@@ -195,6 +196,7 @@ def create_app(config: WebConfig) -> web.Application:
     app.router.add_get("/api/chart.png", chart_png)
     app.router.add_get("/api/chart.svg", chart_svg)
     app.router.add_get("/api/report.pdf", report_pdf)
+    add_webchat_routes(app, templates, config.rasa_url, config.node_modules)
     add_adviser_routes(
         app,
         AdviserConfig(

@@ -1,4 +1,4 @@
-"""Adviser building blocks: passwords, accounts, throttling, overview, demo data, CLI."""
+"""Adviser building blocks: passwords, accounts, throttling, overview, CLI (demo data: test_demo.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from click.testing import CliRunner
 
 from bot import runtime
 from bot.adviser.accounts import AccountError, AdviserAccounts
-from bot.adviser.demo import PERSONAS, DemoRefused, seed_demo
 from bot.adviser.overview import (
     CheckRow,
     build_overview,
@@ -18,7 +17,6 @@ from bot.adviser.overview import (
     protected,
     read_rows,
     shown,
-    week_start,
 )
 from bot.adviser.passwords import WeakPassword, hash_password, verify_password
 from bot.adviser.throttle import Throttle
@@ -119,31 +117,13 @@ def test_overview_counts_drop_out_at_the_open_question(assessment):
     assert data["dropout"] == [
         {"question_id": second.id, "number": 2, "question": second.text, "count": 5}
     ]
-    assert f"dropout,{second.id}" in overview_csv(data)
+    assert f"uitval;{second.id};" in overview_csv(data)
 
 
 def test_overview_reads_rows_without_the_person(fresh_store, assessment):
     fresh_store.start_assessment("a1", "secret-pseudonym", 1)
     rows = read_rows(fresh_store)
     assert len(rows) == 1 and "secret-pseudonym" not in repr(rows)
-
-
-def test_demo_seed_fills_a_database_and_refuses_a_real_one(fresh_store, assessment):
-    content = runtime.advice_content()
-    seeded = seed_demo(fresh_store, assessment, content, people=30, now=NOW)
-    assert seeded.completed + seeded.stopped == 30 and seeded.completed >= 20
-    assert [name for name, _ in seeded.codes] == [p.name for p in PERSONAS]
-    assert AdviserAccounts(fresh_store).authenticate("demo", seeded.password) == "demo"
-    assert seeded.password in seeded.summary()
-    rows = read_rows(fresh_store)
-    data = build_overview(assessment, content, rows, now=NOW)
-    before_this_week = [r for r in rows if r.completed_at and r.completed_at < iso(week_start(NOW))]
-    assert data["totals"]["completed"] == len(before_this_week) < seeded.completed
-    assert any(g["quartiles"] for g in data["groups"])
-    with pytest.raises(DemoRefused):
-        seed_demo(fresh_store, assessment, content, people=5)
-    again = seed_demo(fresh_store, assessment, content, people=30, allow_existing=True, now=NOW)
-    assert again.completed == seeded.completed  # same people, not twice
 
 
 def test_access_log_paths_carry_no_codes_or_scores():
@@ -172,14 +152,3 @@ def test_cli_adds_lists_and_removes_advisers(isolated_runtime):
     with sqlite3.connect(isolated_runtime / "results.db") as conn:
         hashes = [r[0] for r in conn.execute("SELECT password_hash FROM advisers")]
     assert hashes and all(h.startswith("scrypt$") for h in hashes)
-
-
-def test_cli_demo_seed_refuses_a_database_with_results(isolated_runtime, monkeypatch, assessment):
-    runtime.store().start_assessment("a1", "p1", 1)
-    refused = CliRunner().invoke(cli, ["demo", "seed"])
-    assert refused.exit_code == 1 and "KC_DEMO=1" in refused.output
-    monkeypatch.setenv("KC_DEMO", "1")
-    runtime.reset()
-    seeded = CliRunner().invoke(cli, ["demo", "seed", "--people", "10"])
-    assert seeded.exit_code == 0, seeded.output
-    assert "Demo adviser login: demo / " in seeded.output

@@ -308,10 +308,12 @@ async def test_a_check_this_week_shows_only_after_the_week_is_over(client, asses
     await login(client)  # the session of Saturday has ended
     data = await (await client.get("/adviseur/overzicht.json")).json()
     assert data["totals"]["completed"] == 5 and data["until_week"] == "2026-W48"
-    assert data["weeks"] == [{"week": "2026-W48", "started": 5, "completed": 5}]
+    assert data["weeks"] == [
+        {"week": "2026-W48", "label": "week 48 (23-29 nov)", "started": 5, "completed": 5}
+    ]
     assert data["groups"][0]["people"] == 5 and data["groups"][0]["quartiles"] is not None
     html = await (await client.get("/adviseur/overzicht")).text()
-    assert "tot en met week 2026-W48" in html
+    assert "tot en met zondag 29 november 2026 (week 48)" in html
 
 
 def completed_row(at) -> CheckRow:

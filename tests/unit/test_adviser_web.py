@@ -235,6 +235,12 @@ async def test_an_expired_code_shows_nothing(client, assessment, clock):
     assert response.status == 404
 
 
+def dutch_csv(text: str) -> list[dict[str, str]]:
+    """The overview CSV as Dutch Excel reads it: a BOM, then semicolons."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
 def seed_checks(assessment, count: int, pick: str = "max") -> None:
     for number in range(count):
         completed_check(assessment, sender=f"crowd-{pick}-{number}", pick=pick)
@@ -251,11 +257,9 @@ async def test_overview_hides_groups_under_five(client, assessment, clock):
     assert all(r["count"] in (0, None) for r in data["routes"])
     html = await (await client.get("/adviseur/overzicht")).text()
     assert "Nog te weinig afgeronde checks" in html
-    rows = list(
-        csv.DictReader(io.StringIO(await (await client.get("/adviseur/overzicht.csv")).text()))
-    )
-    assert {r["value"] for r in rows if r["section"] == "totals"} == {"<5", "0"}
-    assert not any(r["value"] in {"1", "2", "3", "4"} for r in rows)
+    rows = dutch_csv(await (await client.get("/adviseur/overzicht.csv")).text())
+    assert {r["waarde"] for r in rows if r["categorie"] == "totaal"} == {"<5", "0"}
+    assert not any(r["waarde"] in {"1", "2", "3", "4"} for r in rows)
 
 
 async def test_overview_with_enough_people_shows_counts_charts_and_csv(client, assessment, clock):
@@ -277,13 +281,16 @@ async def test_overview_with_enough_people_shows_counts_charts_and_csv(client, a
     for name, url in data["charts"].items():
         response = await client.get(url)
         assert response.status == 200, name
-        assert (await response.read()).startswith(b"\x89PNG")
+        assert response.content_type == "image/svg+xml" and b"<svg" in await response.read()
+        bitmap = await client.get(url.removesuffix(".svg") + ".png")
+        assert (await bitmap.read()).startswith(b"\x89PNG"), name
     assert (await client.get("/adviseur/overzicht/onbekend.png")).status == 404
+    assert (await client.get("/adviseur/overzicht/onbekend.svg")).status == 404
     download = await client.get("/adviseur/overzicht.csv")
     assert "attachment" in download.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(await download.text())))
-    assert {"section": "routes", "key": "ksf_branchecertificaat", "label": "Certificaat van de Klantenservice Federatie (KSF)",
-            "measure": "people", "value": "6"} in rows  # fmt: skip
+    rows = dutch_csv(await download.text())
+    assert {"categorie": "adviezen", "sleutel": "ksf_branchecertificaat", "omschrijving": "Certificaat van de Klantenservice Federatie (KSF)",
+            "meting": "mensen", "waarde": "6"} in rows  # fmt: skip
     html = await (await client.get("/adviseur/overzicht")).text()
     assert (
         "<td>Communicatief en sociaal vaardig</td><td>6</td><td>0</td><td>0</td><td>5</td>" in html

@@ -136,3 +136,116 @@ class RecordingOutput:
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs) -> None:
         self.texts.append(text)
+
+
+# --- botfront's rasa-webchat on the socket.io channel -----------------------------------
+
+import re  # noqa: E402 - this part was appended
+from urllib.parse import parse_qsl, urlsplit  # noqa: E402
+
+from bot import runtime  # noqa: E402
+from bot.channels import socketio as socketio_channel  # noqa: E402
+from bot.channels.socketio import read_user_uttered  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.conversation.messages import result_payload  # noqa: E402
+from bot.conversation.save_result import evaluate  # noqa: E402
+from bot.web.app import parse_view  # noqa: E402
+from tests.conftest import all_answers  # noqa: E402
+
+
+def rasa_webchat_channel(on_new_message) -> tuple[KlantcontactSocketIOInput, list[tuple]]:
+    """Our channel as credentials.yml builds it, with emits recorded as (event, data, room)."""
+    channel = KlantcontactSocketIOInput.from_credentials(
+        {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
+         "session_persistence": True}
+    )  # fmt: skip
+    channel.blueprint(on_new_message)
+    emitted: list[tuple] = []
+
+    async def emit(event, data=None, room=None, **kwargs):
+        emitted.append((event, data, room))
+
+    channel.sio.emit = emit
+    return channel, emitted
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"customData": {}, "session_id": "s1"},  # rasa-webchat without an initPayload
+        {"message": "", "customData": {}, "session_id": "s1"},
+        {"message": " \n ", "session_id": "s1"},
+        {"message": None, "session_id": "s1"},
+    ],
+)
+async def test_an_empty_socketio_message_is_read_as_a_greeting(data):
+    received: list[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "Hoi!")
+
+    channel, emitted = rasa_webchat_channel(on_new_message)
+    await channel.sio.handlers["/"]["user_uttered"]("sid-1", data)
+    assert [(m.text, m.sender_id) for m in received] == [("/greet", "s1")]
+    assert emitted == [("bot_uttered", {"text": "Hoi!"}, "s1")]
+
+
+def test_only_empty_messages_become_a_greeting_and_only_rasa_webchat_is_marked_plain():
+    ours = {"message": "hoi", "session_id": "s1"}
+    assert read_user_uttered(ours, "metadata") == ours
+    webchat = {"message": "hoi", "customData": {"language": "nl"}, "session_id": "s1"}
+    assert read_user_uttered(webchat, "metadata") == {**webchat, "metadata": {"kc_client": "plain"}}
+    with_metadata = {**webchat, "metadata": {"page": "/vacatures"}}
+    assert read_user_uttered(with_metadata, "metadata")["metadata"] == {
+        "page": "/vacatures", "kc_client": "plain"
+    }  # fmt: skip
+    assert webchat == {"message": "hoi", "customData": {"language": "nl"}, "session_id": "s1"}
+    assert read_user_uttered(None, "metadata") is None  # left to Rasa, as before
+
+
+def finished_result(assessment) -> dict:
+    result, advice = evaluate(assessment, runtime.advice_content(), all_answers(assessment))
+    return result_payload(result, advice.route_ids)
+
+
+async def test_rasa_webchat_also_gets_the_result_as_chart_image_and_pdf_link(
+    assessment, monkeypatch
+):
+    web = "https://kc.example.nl"
+    settings = Settings.from_env({"KC_PUBLIC_WEB_URL": web})
+    monkeypatch.setattr(socketio_channel, "get_settings", lambda: settings)
+    result = finished_result(assessment)
+
+    async def on_new_message(message: UserMessage) -> None:
+        await message.output_channel.send_custom_json(message.sender_id, dict(result))
+
+    channel, emitted = rasa_webchat_channel(on_new_message)
+    handler = channel.sio.handlers["/"]["user_uttered"]
+    await handler("sid-1", {"message": "ja", "session_id": "ours"})
+    await handler("sid-2", {"message": "ja", "customData": {}, "session_id": "webchat"})
+
+    assert [data for _, data, room in emitted if room == "ours"] == [
+        result
+    ]  # our widget: as before
+    sent = [data for _, data, room in emitted if room == "webchat"]
+    assert sent[0] == result and len(sent) == 3
+    image = sent[1]["attachment"]
+    assert image["type"] == "image" and image["payload"]["title"] == "Je scores in een plaatje"
+    chart = urlsplit(image["payload"]["src"])
+    assert f"{chart.scheme}://{chart.netloc}{chart.path}" == f"{web}/api/chart.png"
+    link = re.fullmatch(
+        r"Bewaar je uitslag: \[download je rapport \(PDF\)\]\((\S+)\)", sent[2]["text"]
+    )
+    assert link and link.group(1) == f"{web}/api/report.pdf?{chart.query}"
+    # The web app reads the same result back from the query string.
+    view = parse_view(dict(parse_qsl(chart.query)), assessment, runtime.advice_content())
+    assert view.scores == result["scores"] and view.overall == result["overall"]
+    assert [r.id for r in view.routes] == result["routes"]
+
+
+async def test_other_custom_json_to_rasa_webchat_gets_nothing_extra():
+    server = RecordingServer()
+    output = ResultSafeSocketIOOutput(server, "bot_uttered", plain_client=True)
+    await output.send_custom_json("s1", {"type": "data_deleted"})
+    assert server.emitted == [("bot_uttered", {"data": {"type": "data_deleted"}, "room": "s1"})]

@@ -25,6 +25,7 @@ from bot.result.view import (
     ranking,
     result_view,
     route_views,
+    view_from_scores,
 )
 from bot.storage.results_store import StoredResult
 from bot.web.app import parse_view, result_card, result_query
@@ -101,7 +102,8 @@ def chat_named(text: str, heading: str) -> list[str]:
 
 def pdf_named(assessment: Assessment, text: str, heading: str, end: str) -> list[str]:
     section = " ".join(text.split(heading, 1)[1].split(end, 1)[0].split())
-    found = [(section.find(f"- {g.short}:"), g.short) for g in assessment.groups]
+    # "- short: sentence", or "- short" alone when the strengths are only the highest.
+    found = [(section.find(f"- {g.short}"), g.short) for g in assessment.groups]
     return [short for at, short in sorted(found) if at >= 0]
 
 
@@ -127,13 +129,15 @@ def every_channel(
         overall=result.overall, routes=list(advice.route_ids), answers=dict(answers),
     )  # fmt: skip
     report = build_adviser_report(assessment, content, stored, "K7QM4TZD").data
+    # "Hier ben je sterk in" or "Hier ben je het sterkst": tests/unit/test_result_wording.py.
+    strong = view_from_scores(assessment, result.scores, result.overall).strengths_heading
     return {
         "chat": (
-            chat_named(chat, "Hier ben je sterk in"),
+            chat_named(chat, strong),
             chat_named(chat, "Hier kun je nog in groeien"),
         ),
         "pdf": (
-            pdf_named(assessment, pdf, "Hier ben je sterk in", "Hier kun je nog in groeien"),
+            pdf_named(assessment, pdf, strong, "Hier kun je nog in groeien"),
             pdf_named(assessment, pdf, "Hier kun je nog in groeien", "Advies:"),
         ),
         "card": (card["strengths"], card["develop"]),

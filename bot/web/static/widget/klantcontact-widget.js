@@ -9,6 +9,7 @@
  * apiBase (where /api/result.json lives; default: this page's origin),
  * privacyUrl (our privacy page; shown as a link in words whatever its scheme;
  * default: any link whose path is /privacy).
+ * KlantcontactWidget.instance.newSession() starts a fresh chat (the adviser's live demo only).
  * Every text from the user and the bot is escaped before it is shown; only a
  * small safe subset of markdown (bold, lists, https links) is rendered.
  *
@@ -349,6 +350,27 @@
     save(STORAGE_LOG, this.log);
     this.sessionId = randomId();
     save(STORAGE_SESSION, this.sessionId);
+  };
+
+  // A fresh conversation under a new session id, greeted from the start. Only the
+  // adviser's live demo calls this ("Nieuwe demo"); job seekers never lose their chat.
+  // The old socket goes, so no late reply of the old conversation can show up here.
+  Widget.prototype.newSession = function () {
+    var self = this;
+    if (this.socket) { this.socket.off(); this.socket.disconnect(); }
+    this.forget();
+    this.anchor = null;
+    this.turnHasResult = false;
+    this.wasDisconnected = false;
+    this.messages.textContent = "";
+    this.clearReplies();
+    this.showTyping(false);
+    this.setStatus("");
+    this.progress.hidden = true;
+    this.greeted = true;  // below, once Rasa confirms the new session (its replies reach us then)
+    this.connect();
+    this.socket.once("session_confirm", function () { self.emit("/greet"); });
+    this.open(false);
   };
 
   Widget.prototype.add = function (entry) {
