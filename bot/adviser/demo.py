@@ -14,6 +14,7 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.advice.rules import AdviceContent
 from bot.adviser.accounts import AdviserAccounts
@@ -33,6 +34,8 @@ DEMO_ADVISER = "demo"
 PEOPLE = 300
 #: The crowd is always drawn from this seed, so the charts look the same at every start.
 CROWD_SEED = 2017
+#: Example times are office hours in the Netherlands.
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 class DemoRefused(RuntimeError):
@@ -105,7 +108,13 @@ def seed_demo(
     seeded = SeededDemo(
         DEMO_ADVISER, demo_password(secret_seed, password), 0, 0, fixed=secret_seed is not None
     )
-    named = [Example(p, now - timedelta(days=1, minutes=30), None, 10.0) for p in PERSONAS]
+    # Yesterday in office hours (Dutch time), so a report never says "afgerond om 02:23".
+    morning = (now.astimezone(DUTCH_TIME) - timedelta(days=1)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    ).astimezone(now.tzinfo)  # stored times share one offset, so they sort as text
+    named = [
+        Example(p, morning + timedelta(minutes=40 * i), None, 10.0) for i, p in enumerate(PERSONAS)
+    ]
     crowd = plan_crowd(assessment, max(0, people - len(PERSONAS)), now, rng)
     add_example_checks(
         store,
