@@ -109,9 +109,11 @@ def seed_demo(
         DEMO_ADVISER, demo_password(secret_seed, password), 0, 0, fixed=secret_seed is not None
     )
     # Yesterday in office hours (Dutch time), so a report never says "afgerond om 02:23".
-    morning = (now.astimezone(DUTCH_TIME) - timedelta(days=1)).replace(
-        hour=9, minute=30, second=0, microsecond=0
-    ).astimezone(now.tzinfo)  # stored times share one offset, so they sort as text
+    morning = (
+        (now.astimezone(DUTCH_TIME) - timedelta(days=1))
+        .replace(hour=9, minute=30, second=0, microsecond=0)
+        .astimezone(now.tzinfo)
+    )  # stored times share one offset, so they sort as text
     named = [
         Example(p, morning + timedelta(minutes=40 * i), None, 10.0) for i, p in enumerate(PERSONAS)
     ]
