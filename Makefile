@@ -94,12 +94,12 @@ validate: $(INSTALLED) $(NLP_STAMP)
 	$(PY) -m bot check-content
 	$(PY) scripts/validate_data.py
 
-unit: $(INSTALLED)
+unit: $(INSTALLED) $(NODE_STAMP)
 	$(PY) -m pytest -q
 
 # The same unit tests with the real clock a year ahead (time-machine): no test may
 # depend on today's date.
-unit-future: $(INSTALLED)
+unit-future: $(INSTALLED) $(NODE_STAMP)
 	KC_TEST_TIME_SHIFT_DAYS=365 $(PY) -m pytest -q
 
 test-stories: $(MODEL)

@@ -19,7 +19,9 @@ chmod 600 "$LOG_DIR"/*.log 2>/dev/null || true
 # the screen, which then shows only KC_RUN_BANNER once everything is ready.
 say() { if [ "${KC_RUN_QUIET:-}" = 1 ]; then cat >>"$LOG_DIR/run.log"; else cat; fi; }
 
-"$VENV/bin/python" -m bot nlp status | say || exit 1
+# Its fallback warning is technical too; a missing pipeline is an error and stays on screen.
+nlp_status=$("$VENV/bin/python" -m bot nlp status 2>&1) || { echo "$nlp_status" >&2; exit 1; }
+echo "$nlp_status" | say
 ENDPOINTS=$("$VENV/bin/python" -m bot endpoints --out "${KC_VAR_DIR:-var}/endpoints.runtime.yml")
 
 pids=()

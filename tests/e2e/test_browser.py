@@ -192,7 +192,9 @@ def test_adviser_logs_in_and_opens_the_report_with_the_share_code(
         adviser.get_by_label("Wachtwoord").fill(password)
         adviser.get_by_role("button", name="Inloggen").click()
         adviser.get_by_role("heading", name="Welkom, e2e-adviseur").wait_for()
-        adviser.get_by_role("textbox", name="Deelcode").fill(code.lower().replace("-", " "))
+        adviser.get_by_role("textbox", name="Deelcode", exact=True).fill(
+            code.lower().replace("-", " ")
+        )
         adviser.get_by_role("button", name="Bekijk uitslag").click()
         adviser.get_by_role("heading", name=f"Uitslag bij deelcode {code}").wait_for()
         adviser.wait_for_function("() => document.querySelector('img.chart').naturalWidth > 0")
@@ -206,7 +208,7 @@ def test_adviser_logs_in_and_opens_the_report_with_the_share_code(
         assert not axe_violations(adviser, axe_url), "axe: overview"
         adviser.go_back()
         with adviser.expect_download() as download_info:
-            adviser.get_by_role("link", name="Rapport als PDF (om te printen)").click()
+            adviser.get_by_role("link", name="Rapport als PDF").click()
         pdf = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
         assert "Je antwoorden" in "\n".join(p.extract_text() for p in pdf.pages)
 

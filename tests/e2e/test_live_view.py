@@ -102,6 +102,18 @@ def fits_the_screen(page) -> bool:
     )
 
 
+def overflow(page) -> str:
+    """What sticks out of the screen, for the failure message."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .map(e => [e, e.getBoundingClientRect()])
+            .filter(([e, r]) => r.bottom > window.innerHeight + 1 || r.right > window.innerWidth + 1)
+            .slice(0, 8)
+            .map(([e, r]) => `${e.tagName}#${e.id}.${e.className} bottom=${r.bottom} right=${r.right}`)
+            .join('; ') + ` scroll=${document.documentElement.scrollHeight}`"""
+    )
+
+
 def test_scores_grow_and_new_demo_starts_the_chat_over(live):
     page = live
     wait_for_greeting(page)
@@ -133,7 +145,11 @@ def test_scores_grow_and_new_demo_starts_the_chat_over(live):
     click_reply(page)
     page.wait_for_function("() => document.getElementById('live-overall').textContent === '50'")
     assert "band-redelijk" in page.locator("#live-groups li").first.get_attribute("class")
-    assert fits_the_screen(page), "the live view scrolls at 1366x768"
+    assert fits_the_screen(page), f"the live view scrolls at 1366x768: {overflow(page)}"
+    page.wait_for_function(  # the chart follows the numbers (a new image loads)
+        "() => { const c = document.getElementById('live-chart');"
+        " return c.src.includes('overall=50&') && c.complete && c.naturalWidth > 0; }"
+    )
     screenshot(page, "scores")
 
     old_session = session_id(page)
