@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.state import SLOT_ANSWER, SLOT_ANSWERS, SLOT_ASSESSMENT_ID, SLOT_STATUS
 from bot import runtime
 from bot.conversation.store_unavailable import DELETE_FAILED
+from bot.observability import metrics
 from bot.storage.results_store import StoreError
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class ActionDeleteData(Action):
         try:
             runtime.store().delete_person(runtime.person_for(tracker.sender_id))
         except StoreError:
+            metrics.error("store")
             logger.exception("results store unavailable while erasing a person")
             dispatcher.utter_message(text=DELETE_FAILED)
             return []

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import runtime
 from bot.config import get_settings
 from bot.conversation.store_unavailable import TRY_AGAIN
+from bot.observability import metrics
 from bot.privacy.my_data import build_export, export_text
 from bot.storage.results_store import StoreError
 
@@ -35,6 +36,7 @@ class ActionShowMyData(Action):
                 settings.retention_days,
             )
         except StoreError:
+            metrics.error("store")
             logger.exception("results store unavailable for 'wat weet je van mij'")
             dispatcher.utter_message(text=TRY_AGAIN)
             return []

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import runtime
 from bot.config import get_settings
 from bot.conversation.store_unavailable import TRY_AGAIN, WITHDRAW_FAILED
+from bot.observability import metrics
 from bot.privacy.share_code_format import share_code_text
 from bot.privacy.share_codes import NoStoredResult, share_code_for, withdraw
 from bot.storage.results_store import StoreError
@@ -33,6 +34,7 @@ class ActionShareCode(Action):
             dispatcher.utter_message(response="utter_no_share_code")
             return []
         except StoreError:
+            metrics.error("store")
             logger.exception("results store unavailable while giving a share code")
             dispatcher.utter_message(text=TRY_AGAIN)
             return []
@@ -52,6 +54,7 @@ class ActionWithdrawShareCode(Action):
         try:
             withdrawn = withdraw(runtime.store(), runtime.person_for(tracker.sender_id))
         except StoreError:
+            metrics.error("store")
             logger.exception("results store unavailable while withdrawing share codes")
             dispatcher.utter_message(text=WITHDRAW_FAILED)
             return []

@@ -19,6 +19,7 @@ from bot.check.flow import consent_given, is_complete
 from bot.config import get_settings
 from bot.conversation.messages import advice_text, result_payload, result_text
 from bot.conversation.save_result import evaluate, save_result
+from bot.observability import metrics
 from bot.privacy.share_code_format import share_code_text
 from bot.privacy.share_codes import ShareCode, share_code_for
 from bot.storage.results_store import StoreError
@@ -41,6 +42,7 @@ class ActionShowResult(Action):
             dispatcher.utter_message(response="utter_no_result_yet")
             return []
         result, advice = evaluate(assessment, content, answers)
+        metrics.check_completed()
         assessment_id = tracker.get_slot(SLOT_ASSESSMENT_ID) or new_assessment_id()
         code: ShareCode | None = None
         if consent_given(assessment, answers):
@@ -53,6 +55,7 @@ class ActionShowResult(Action):
                 try:
                     code = share_code_for(runtime.store(), person, get_settings().share_code_days)
                 except StoreError:  # the result is stored; "mijn code" gives it later
+                    metrics.error("store")
                     logger.exception("results store unavailable while giving a share code")
         # The result card (the chart on WhatsApp) first, then the words and the advice.
         dispatcher.utter_message(json_message=result_payload(result, advice.route_ids))

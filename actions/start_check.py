@@ -20,6 +20,7 @@ from actions.state import (
 from bot import runtime
 from bot.check.flow import duration_minutes
 from bot.config import get_settings
+from bot.observability import metrics
 
 
 class ActionStartCheck(Action):
@@ -36,6 +37,7 @@ class ActionStartCheck(Action):
         if paused and answers_of(tracker) and current_question(assessment, tracker):
             dispatcher.utter_message(response="utter_welcome_back")
             return [SlotSet(SLOT_STATUS, STATUS_IN_PROGRESS), SlotSet(SLOT_ANSWER, None)]
+        metrics.check_started()
         dispatcher.utter_message(
             response="utter_intro",
             question_count=len(assessment.numbered_questions),

@@ -57,6 +57,9 @@ class Settings:
     demo_password: str | None = None
     #: Any text (KC_DEMO_SEED): the same text gives the same demo password and share codes.
     demo_seed: str | None = None
+    #: "text" (default) or "json": one JSON object per log line (KC_LOG_FORMAT,
+    #: bot/observability/json_logs.py).
+    log_format: str = "text"
 
     @property
     def web_url(self) -> str:
@@ -93,6 +96,7 @@ class Settings:
             action_port=_port(env, "ACTION_PORT", 5055),
             demo_password=_demo_password(env.get("KC_DEMO_PASSWORD", "")),
             demo_seed=env.get("KC_DEMO_SEED") or None,
+            log_format=_log_format(env.get("KC_LOG_FORMAT", "")),
         )
 
 
@@ -115,6 +119,13 @@ def _demo_password(value: str) -> str | None:
     if value and not 12 <= len(value) <= 256:
         raise ConfigError("KC_DEMO_PASSWORD must have 12 to 256 characters")
     return value or None
+
+
+def _log_format(value: str) -> str:
+    value = value.strip().lower() or "text"
+    if value not in ("text", "json"):
+        raise ConfigError(f"KC_LOG_FORMAT must be 'text' or 'json', got {value!r}")
+    return value
 
 
 def _web_url(value: str) -> str:

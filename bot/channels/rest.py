@@ -16,7 +16,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage as BadRequest  # the 400 error in this Sanic
 from sanic.request import Request
 
-from bot.channels.guard import guarded
+from bot.channels.observed import metrics_endpoint, observed, ready_endpoint
 
 MAX_SENDER_LENGTH = 255
 MAX_MESSAGE_LENGTH = 20_000
@@ -33,7 +33,11 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 class KlantcontactRestInput(RestInput):
-    """Same URL as Rasa's REST channel: POST /webhooks/rest/webhook."""
+    """Same URL as Rasa's REST channel: POST /webhooks/rest/webhook.
+
+    GET /webhooks/rest/metrics and /webhooks/rest/ready: the Rasa process's metrics and
+    readiness (docs/operations.md).
+    """
 
     @classmethod
     def name(cls) -> str:
@@ -59,4 +63,7 @@ class KlantcontactRestInput(RestInput):
         return metadata if isinstance(metadata, dict) else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        blueprint = super().blueprint(observed(on_new_message, self.name()))
+        blueprint.add_route(metrics_endpoint, "/metrics", methods=["GET"])
+        blueprint.add_route(ready_endpoint, "/ready", methods=["GET"])
+        return blueprint

@@ -30,7 +30,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
-from bot.channels.guard import Handler, guarded
+from bot.channels.guard import Handler
+from bot.channels.observed import observed
 from bot.config import get_settings
 from bot.conversation.messages import RESULT_TYPE
 
@@ -95,7 +96,9 @@ class KlantcontactSocketIOInput(SocketIOInput):
         return ResultSafeSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(with_result_safe_output(guarded(on_new_message)))
+        blueprint = super().blueprint(
+            with_result_safe_output(observed(on_new_message, self.name()))
+        )
         self._read_user_uttered_first()
         return blueprint
 

@@ -37,8 +37,8 @@ from sanic.response import HTTPResponse
 
 from bot import runtime
 from bot.channels import chart_worker
-from bot.channels.graph import GraphClient, GraphSettings
-from bot.channels.guard import guarded
+from bot.channels.graph import GraphSettings
+from bot.channels.observed import CountedGraphClient, turn_timer, watched
 from bot.channels.whatsapp_format import (
     TEXT_ONLY_REPLY,
     Incoming,
@@ -47,6 +47,7 @@ from bot.channels.whatsapp_format import (
 )
 from bot.channels.whatsapp_output import WhatsAppOutput
 from bot.config import ChannelSettings
+from bot.observability import metrics
 
 __all__ = ["WhatsAppConfigError", "WhatsAppInput", "WhatsAppOutput", "config_from"]
 
@@ -156,13 +157,13 @@ class WhatsAppInput(InputChannel):
 
     def __init__(self, config: WhatsAppConfig) -> None:
         self.config = config
-        self.client = GraphClient(config.graph)
+        self.client = CountedGraphClient(config.graph)  # counts failed sends
         self._tasks: set[asyncio.Task[None]] = set()
         if not config.complete:
             logger.warning("WhatsApp channel is not configured; its webhook answers 503")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = guarded(on_new_message)
+        on_new_message = watched(on_new_message)  # timed in _handle, with the sending
         hook = Blueprint("whatsapp_webhook", __name__)
 
         if self.config.complete:
@@ -223,21 +224,23 @@ class WhatsAppInput(InputChannel):
                 if not runtime.store().first_delivery(f"whatsapp:{item.message_id}", person):
                     continue
                 output = WhatsAppOutput(self.client, item.wa_id, self.config.public_web_url)
-                try:
-                    if item.kind == "media":
-                        await output.send_text_message(sender, TEXT_ONLY_REPLY)
-                        continue
-                    await on_new_message(
-                        UserMessage(
-                            item.text,
-                            output,
-                            sender,
-                            input_channel=self.name(),
+                with turn_timer(self.name()):
+                    try:
+                        if item.kind == "media":
+                            await output.send_text_message(sender, TEXT_ONLY_REPLY)
+                            continue
+                        await on_new_message(
+                            UserMessage(
+                                item.text,
+                                output,
+                                sender,
+                                input_channel=self.name(),
+                            )
                         )
-                    )
-                finally:
-                    await output.flush()  # the turn's messages go out together, chart first
+                    finally:
+                        await output.flush()  # the turn's messages go out together, chart first
             except Exception:
+                metrics.error("turn")
                 logger.exception("WhatsApp message could not be handled")
 
     def get_output_channel(self) -> OutputChannel | None:

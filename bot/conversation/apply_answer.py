@@ -19,6 +19,7 @@ from bot.conversation.messages import (
     hint_message,
     parse_choice,
 )
+from bot.observability import metrics
 from bot.storage.results_store import ResultsStore, StoreError
 from bot.understanding.answer_parser import Outcome, parse_answer
 from bot.understanding.clarify import Offer, read_reply
@@ -50,8 +51,24 @@ def apply_answer(
     """Turn a button value or typed text into an answer for the open question.
 
     ``offer`` is the "Bedoel je ...?" the bot just asked, if any: "ja", "nee"
-    or a button's number then refer to it.
+    or a button's number then refer to it. Accepted answers (tapped or typed) and
+    "Bedoel je ...?" questions are counted here, the one place every answer passes.
     """
+    step = _decide(assessment, answers, choice, text, offer)
+    if step.accepted:
+        metrics.answer_accepted(tapped=bool(choice))
+    if step.clarify:
+        metrics.clarification_asked()
+    return step
+
+
+def _decide(
+    assessment: Assessment,
+    answers: Mapping[str, str],
+    choice: str | None,
+    text: str,
+    offer: Offer | None,
+) -> AnswerStep:
     question = open_question(assessment, answers)
     if question is None:
         return AnswerStep(dict(answers), accepted=False)
@@ -113,6 +130,7 @@ def sync_store(
         elif consent_given(assessment, before):
             store.delete_assessment(assessment_id)
     except StoreError:
+        metrics.error("store")
         logger.exception("results store unavailable; answers kept in the conversation")
 
 
@@ -126,6 +144,7 @@ def remove_previous_answer(
         else:
             store.remove_answer(assessment_id, question.id)
     except StoreError:
+        metrics.error("store")
         logger.exception("results store unavailable while going back")
 
 
@@ -134,4 +153,5 @@ def unfinished_check_removed(store: ResultsStore, assessment_id: str) -> None:
     try:
         store.delete_assessment(assessment_id)
     except StoreError:
+        metrics.error("store")
         logger.exception("results store unavailable while starting over")

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from bot.advice.rules import Advice, AdviceContent, AdviceInputs, advise
 from bot.check.assessment import Assessment
 from bot.check.scoring import Result, score
+from bot.observability import metrics
 from bot.storage.results_store import ResultsStore, StoreError
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def save_result(
             answers_with_points(assessment, answers),
         )
     except StoreError:
+        metrics.error("store")
         logger.exception("could not store the result of assessment %s", assessment_id)
         return False
     return True

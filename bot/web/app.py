@@ -23,11 +23,13 @@ from bot import runtime
 from bot.advice.rules import AdviceContent
 from bot.check.assessment import Assessment
 from bot.config import get_settings
+from bot.observability.json_logs import configure_logging
 from bot.result.chart import MAX_WIDTH, MIN_WIDTH, alt_text, render_radar_png, render_radar_svg
 from bot.result.pdf import report_pdf as render_report_pdf
 from bot.result.view import ResultView, route_views, view_from_scores
 from bot.web.access_log import RedactingAccessLogger
 from bot.web.adviser import AdviserConfig, add_adviser_routes
+from bot.web.health import add_health_routes, count_requests
 from bot.web.webchat import add_webchat_routes
 
 HERE = Path(__file__).parent
@@ -113,7 +115,7 @@ def result_query(scores: Mapping[str, int], overall: int, routes: list[str]) -> 
 
 
 def create_app(config: WebConfig) -> web.Application:
-    app = web.Application(middlewares=[security_headers(config)])
+    app = web.Application(middlewares=[count_requests, security_headers(config)])
     templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
@@ -197,6 +199,7 @@ def create_app(config: WebConfig) -> web.Application:
     app.router.add_get("/api/chart.svg", chart_svg)
     app.router.add_get("/api/report.pdf", report_pdf)
     add_webchat_routes(app, templates, config.rasa_url, config.node_modules)
+    add_health_routes(app)  # /health, /ready, /metrics (docs/operations.md)
     add_adviser_routes(
         app,
         AdviserConfig(
@@ -246,6 +249,7 @@ def security_headers(
 
 
 def run(host: str, port: int, config: WebConfig) -> None:
+    configure_logging(get_settings().log_format)  # KC_LOG_FORMAT=json: JSON lines
     web.run_app(
         create_app(config), host=host, port=port, print=None, access_log_class=RedactingAccessLogger
     )

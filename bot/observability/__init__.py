@@ -1,0 +1,1 @@
+"""Making each process observable: Prometheus metrics and JSON logs (docs/operations.md)."""
