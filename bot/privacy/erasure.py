@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.storage import tracker_events
+from bot.storage import login_failures_table, tracker_events
 from bot.storage.results_store import ResultsStore, iso
 
 _AGE = re.compile(r"(\d{1,5})d")
@@ -59,7 +59,10 @@ class Purged:
 def purge_older_than(
     store: ResultsStore, tracker_db: Path, age: timedelta, now: datetime | None = None
 ) -> Purged:
-    cutoff = (now or store.clock()) - age
+    now = now or store.clock()
+    cutoff = now - age
+    # wrong adviser passwords: kept a day at most, whatever the age (before the scrub below)
+    login_failures_table.forget_before(store, (now - login_failures_table.KEPT_AT_MOST).timestamp())
     counts = store.purge_before(iso(cutoff))
     events = tracker_events.delete_before(tracker_db, cutoff.timestamp())
     return Purged(counts["checks"], counts["message_ids"], events)

@@ -189,9 +189,23 @@ def _cascading_foreign_keys(conn: sqlite3.Connection) -> None:
             conn.execute(index)
 
 
+def _login_failures(conn: sqlite3.Connection) -> None:
+    """Wrong adviser passwords, shared by every web app process (keys are keyed hashes)."""
+    conn.execute(
+        """CREATE TABLE IF NOT EXISTS "login_failures" (
+   "kind" TEXT NOT NULL,
+   "key" TEXT NOT NULL,
+   "failures" INTEGER NOT NULL,
+   "last" REAL NOT NULL,
+   PRIMARY KEY ("kind", "key")
+)"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "the tables of versions 1 and 2, created where missing", _first_tables),
     Migration(4, "one cascade from assessments and advisers", _cascading_foreign_keys),
+    Migration(5, "wrong adviser passwords in the database", _login_failures),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -206,6 +220,7 @@ TABLES = (
     "adviser_sessions",
     "report_views",
     "code_attempts",
+    "login_failures",
 )
 
 

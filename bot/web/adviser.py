@@ -4,8 +4,8 @@ Each view builds one dict of data; the same dict is rendered as HTML or, for
 the ``.json`` twin, returned as JSON (the datasette pattern). Sessions live
 in the results database (only a hash of the token); the cookie is Secure,
 HttpOnly and SameSite=Strict. Every form carries a CSRF token. Wrong
-passwords are slowed down per (username, address) and per address
-(:class:`LoginThrottle`), password checks run at most two at a time
+passwords are slowed down per (username, address) and per address in the
+database (:class:`LoginThrottle`), password checks run at most two at a time
 (:class:`PasswordChecks`), and wrong share codes are limited per adviser and
 per address in the database (:class:`CodeLimit`). Each opened report is
 recorded for the job seeker (``bot.adviser.report_views``).
@@ -88,7 +88,7 @@ def add_adviser_routes(
     app: web.Application, config: AdviserConfig, templates: jinja2.Environment
 ) -> None:
     state = AdviserState(
-        config, templates, LoginThrottle(), CodeLimit(), PasswordChecks(),
+        config, templates, LoginThrottle(runtime.store), CodeLimit(), PasswordChecks(),
         trusted_proxies=get_settings().trusted_proxies,
     )  # fmt: skip
     app[STATE] = state
@@ -225,7 +225,7 @@ async def favicon(request: web.Request) -> web.StreamResponse:
 
 def _wait_words(seconds: int) -> str:
     if seconds <= 90:
-        return f"{seconds} seconden"
+        return "1 seconde" if seconds == 1 else f"{seconds} seconden"
     minutes = -(-seconds // 60)
     return f"{minutes} minuten"
 
