@@ -24,7 +24,7 @@ MODEL := models/klantcontact.tar.gz
 NLP_STAMP := $(KC_SPACY_DIR)/klantcontact-pipeline.json
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install run demo shell bench test lint format validate unit unit-future train test-stories nlu-heldout nlu-eval e2e clean
+.PHONY: help install run demo shell bench test lint format validate unit unit-future train test-stories nlu-heldout nlu-eval e2e clean cluster cluster-test
 
 help:
 	@echo "make run     install what is missing, train if needed, start the bot and the web pages"
@@ -34,6 +34,8 @@ help:
 	@echo "make lint    ruff check and format check, import contracts (lint-imports); make format fixes formatting"
 	@echo "make nlu-eval typed answers and FAQ on the sealed set -> docs/nlu-eval.md (in make test)"
 	@echo "make bench   NLU, parser, speed and memory beside stock Rasa, 100-user load test -> docs/benchmarks.md"
+	@echo "make cluster PostgreSQL, Redis, nginx on 8080, 2 Rasa replicas, 2 action servers, 2 web apps"
+	@echo "make cluster-test  100 people through nginx while replicas die; nothing may be lost"
 
 NODE_STAMP := node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
@@ -75,6 +77,16 @@ train: $(MODEL)
 run: $(MODEL) $(NODE_STAMP)
 	@VENV=$(VENV) MODEL=$(MODEL) scripts/run.sh
 
+# The cluster profile on this machine (docs/deploy.md); installs Debian's postgresql,
+# redis-server and nginx when missing and run as root. Data and logs in var/cluster/.
+cluster: $(MODEL) $(NODE_STAMP)
+	$(PY) -m scripts.cluster up
+
+# A fresh cluster in a temporary folder, the 100-user load test through nginx with a
+# Rasa replica, an action server and PostgreSQL restarted; prints the report's path.
+cluster-test: $(MODEL) $(NODE_STAMP)
+	$(PY) -m scripts.cluster test
+
 demo: $(MODEL) $(NODE_STAMP)
 	@VENV=$(VENV) MODEL=$(MODEL) scripts/demo.sh
 
@@ -94,12 +106,23 @@ validate: $(INSTALLED) $(NLP_STAMP)
 	$(PY) -m bot check-content
 	$(PY) scripts/validate_data.py
 
-unit: $(INSTALLED) $(NODE_STAMP)
+# Debian's PostgreSQL 15 and Redis: the store tests run on SQLite and on PostgreSQL
+# (tests/postgres_server.py and tests/redis_server.py start throwaway servers).
+PG_CTL := /usr/lib/postgresql/15/bin/pg_ctl
+REDIS_SERVER := /usr/bin/redis-server
+$(PG_CTL) $(REDIS_SERVER):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; \
+	else \
+	  echo "The store tests need PostgreSQL and Redis: sudo apt-get install postgresql redis-server" >&2; exit 1; \
+	fi
+
+unit: $(INSTALLED) $(NODE_STAMP) $(PG_CTL) $(REDIS_SERVER)
 	$(PY) -m pytest -q
 
 # The same unit tests with the real clock a year ahead (time-machine): no test may
 # depend on today's date.
-unit-future: $(INSTALLED) $(NODE_STAMP)
+unit-future: $(INSTALLED) $(NODE_STAMP) $(PG_CTL) $(REDIS_SERVER)
 	KC_TEST_TIME_SHIFT_DAYS=365 $(PY) -m pytest -q
 
 test-stories: $(MODEL)

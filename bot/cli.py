@@ -105,7 +105,7 @@ def delete(sender: str) -> None:
     from bot.privacy.erasure import erase_sender
     from bot.runtime import person_for, store
 
-    erased = erase_sender(store(), get_settings().tracker_db, sender, person_for(sender))
+    erased = erase_sender(store(), get_settings().tracker_location, sender, person_for(sender))
     click.echo(
         f"Deleted {erased.checks} assessment(s) and {erased.conversation_events} "
         f"conversation event(s) for sender {sender!r}."
@@ -155,7 +155,7 @@ def purge(older_than: timedelta | None, daily: bool) -> None:
     settings = get_settings()
     age = older_than or timedelta(days=settings.retention_days)
     while True:
-        click.echo(purge_older_than(store(), settings.tracker_db, age).summary(age))
+        click.echo(purge_older_than(store(), settings.tracker_location, age).summary(age))
         if not daily:
             return
         time.sleep(24 * 3600)
@@ -292,6 +292,12 @@ def endpoints(source: Path, out: Path) -> None:
     overrides = {
         "ACTION_PORT": str(settings.action_port),
         "KC_TRACKER_DB": str(settings.tracker_db),
+        **(
+            {"KC_TRACKER_DATABASE_URL": settings.tracker_database_url}
+            if settings.tracker_database_url
+            else {}
+        ),
+        **({"KC_REDIS_URL": settings.redis_url} if settings.redis_url else {}),
     }
     try:
         click.echo(write_endpoints(source, out, overrides))

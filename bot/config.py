@@ -60,6 +60,17 @@ class Settings:
     #: "text" (default) or "json": one JSON object per log line (KC_LOG_FORMAT,
     #: bot/observability/json_logs.py).
     log_format: str = "text"
+    #: PostgreSQL for the results (KC_DATABASE_URL); None: the SQLite file ``results_db``.
+    database_url: str | None = None
+    #: PostgreSQL for Rasa's conversations (KC_TRACKER_DATABASE_URL); None: ``tracker_db``.
+    tracker_database_url: str | None = None
+    #: Redis for Rasa's lock store and unsaved conversations (KC_REDIS_URL); None: in process.
+    redis_url: str | None = None
+
+    @property
+    def tracker_location(self) -> Path | str:
+        """Where Rasa keeps conversations: the PostgreSQL URL, else the SQLite file."""
+        return self.tracker_database_url or self.tracker_db
 
     @property
     def web_url(self) -> str:
@@ -97,6 +108,9 @@ class Settings:
             demo_password=_demo_password(env.get("KC_DEMO_PASSWORD", "")),
             demo_seed=env.get("KC_DEMO_SEED") or None,
             log_format=_log_format(env.get("KC_LOG_FORMAT", "")),
+            database_url=_database_url(env, "KC_DATABASE_URL"),
+            tracker_database_url=_database_url(env, "KC_TRACKER_DATABASE_URL"),
+            redis_url=_redis_url(env.get("KC_REDIS_URL", "")),
         )
 
 
@@ -125,6 +139,25 @@ def _log_format(value: str) -> str:
     value = value.strip().lower() or "text"
     if value not in ("text", "json"):
         raise ConfigError(f"KC_LOG_FORMAT must be 'text' or 'json', got {value!r}")
+    return value
+
+
+def _database_url(env: Mapping[str, str], name: str) -> str | None:
+    """A PostgreSQL URL (``postgresql://user:password@host:port/database``) or None."""
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not value.startswith(("postgresql://", "postgresql+psycopg2://")):
+        raise ConfigError(f"{name} must be a postgresql:// address")
+    return value
+
+
+def _redis_url(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.startswith(("redis://", "rediss://")):
+        raise ConfigError("KC_REDIS_URL must be a redis:// (or rediss:// with TLS) address")
     return value
 
 

@@ -35,8 +35,12 @@ def faq_topics() -> tuple[Topic, ...]:
 
 @lru_cache(maxsize=1)
 def store() -> ResultsStore:
-    tighten_dir(get_settings().var_dir)
-    return ResultsStore(get_settings().results_db, message_id_key=message_id_key(_identity_key()))
+    settings = get_settings()
+    tighten_dir(settings.var_dir)
+    key = message_id_key(_identity_key())
+    if settings.database_url:
+        return ResultsStore(database_url=settings.database_url, message_id_key=key)
+    return ResultsStore(settings.results_db, message_id_key=key)
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,9 @@ class Erased:
     conversation_events: int
 
 
-def erase_sender(store: ResultsStore, tracker_db: Path, sender_id: str, person: str) -> Erased:
+def erase_sender(
+    store: ResultsStore, tracker_db: Path | str, sender_id: str, person: str
+) -> Erased:
     """Delete everything about one sender: results, codes, message ids, conversation."""
     checks = store.delete_person(person)
     events = tracker_events.delete_sender(tracker_db, sender_id)
@@ -57,7 +59,7 @@ class Purged:
 
 
 def purge_older_than(
-    store: ResultsStore, tracker_db: Path, age: timedelta, now: datetime | None = None
+    store: ResultsStore, tracker_db: Path | str, age: timedelta, now: datetime | None = None
 ) -> Purged:
     now = now or store.clock()
     cutoff = now - age

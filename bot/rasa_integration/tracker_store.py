@@ -9,13 +9,17 @@ It also keeps the trackers it saved in memory (a bounded LRU). Rasa otherwise
 reads and replays every event of the conversation on each message (the
 bench's profile: 12 ms per turn at the end of a check). A kept tracker is
 used only while the database still holds exactly its events, so a change by
-another process (erasure from the CLI, retention, a second Rasa) is seen.
-That check is one prepared SQL count (Rasa's ORM query for the same count
-took longer than the rest of the load), and a kept tracker handed out is saved
-from the count already known instead of counting again.
+another process (erasure from the CLI, retention, another Rasa replica) is
+seen: the count of the session's events and the newest event's row id must
+both be what they were when this process saved it. A replica that added a
+message raises both; one that deleted and rewrote the conversation cannot
+reuse the row ids. That check is one prepared SQL query (Rasa's ORM query for
+the same count took longer than the rest of the load), and a kept tracker
+handed out is saved from the count already known instead of counting again.
 
 A conversation in which the person said no to storing is never written: from
-the turn of that "nee" on it lives in memory only (``bot.privacy.unsaved_conversations``)
+the turn of that "nee" on it lives in memory only (``bot.privacy.unsaved_conversations``,
+or in Redis for every replica with KC_REDIS_URL: ``bot.privacy.unsaved_in_redis``)
 and the rows written before are deleted. That stays so for the rest of the
 conversation, also if the person later says yes (their results are then
 stored, the conversation still is not).
@@ -39,9 +43,12 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import runtime
+from bot.config import get_settings
 from bot.privacy.unsaved_conversations import MemoryOnly, said_no
+from bot.privacy.unsaved_in_redis import RedisUnsaved
 from bot.storage.private_files import private_database
 from bot.storage.tracker_sql import (
+    StoredState,
     count_events,
     current_session_count_statement,
     delete_conversation,
@@ -51,6 +58,8 @@ from bot.storage.tracker_sql import (
 ERASE_ACTION = "action_delete_data"
 #: Trackers kept in memory (most recently saved); a whole check is ~260 events.
 KEPT_TRACKERS = 500
+#: Seconds to wait for Redis (unsaved conversations in the cluster profile).
+REDIS_TIMEOUT_SECONDS = 5
 logger = logging.getLogger(__name__)
 
 
@@ -67,16 +76,37 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         if kwargs.get("dialect", "sqlite") == "sqlite" and not kwargs.get("host"):
             private_database(Path(str(kwargs.get("db", "rasa.db"))))  # 0600 before SQLite opens it
         super().__init__(*args, **kwargs)
-        #: Conversations of people who said no to storing (never written to the database).
-        self.memory_only = MemoryOnly()
-        self._kept: OrderedDict[str, DialogueStateTracker] = OrderedDict()
+        #: Conversations of people who said no to storing (never written to the database):
+        #: in this process, or in Redis when KC_REDIS_URL is set (several replicas).
+        self.memory_only: MemoryOnly | RedisUnsaved = self._unsaved_conversations()
+        # sender -> (tracker as saved, the database's StoredState right after that save)
+        self._kept: OrderedDict[str, tuple[DialogueStateTracker, StoredState]] = OrderedDict()
         # sender -> (tracker handed out by retrieve, events the database holds of it)
         self._handed_out: dict[str, tuple[DialogueStateTracker, int]] = {}
         self._count_statement = current_session_count_statement(self.SQLEvent.__table__)
         tune_sqlite_engine(self.engine)
 
+    def _unsaved_conversations(self) -> MemoryOnly | RedisUnsaved:
+        redis_url = get_settings().redis_url
+        if redis_url is None:
+            return MemoryOnly()
+        import redis
+
+        client = redis.Redis.from_url(
+            redis_url,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        return RedisUnsaved(
+            client, self.serialise_tracker, self.deserialise_tracker, runtime.person_for
+        )
+
     def stored_event_count(self, sender_id: str) -> int:
         """Events of the sender's latest session in the database (as Rasa counts them)."""
+        return self.stored_state(sender_id)[0]
+
+    def stored_state(self, sender_id: str) -> StoredState:
+        """(events of the latest session, newest event row id) in the database."""
         return count_events(self.engine, self._count_statement, sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -87,10 +117,11 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         kept = self._kept.pop(sender_id, None)
         self._handed_out.pop(sender_id, None)
         if kept is not None:
-            stored = self.stored_event_count(sender_id)
-            if stored == len(kept.events):
-                self._handed_out[sender_id] = (kept, stored)
-                return kept
+            tracker, state_at_save = kept
+            state = self.stored_state(sender_id)
+            if state == state_at_save and state[0] == len(tracker.events):
+                self._handed_out[sender_id] = (tracker, state[0])
+                return tracker
         return await super().retrieve(sender_id)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
@@ -133,7 +164,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             self.memory_only.put(sender_id, tracker)
             return
         await super().save(tracker)
-        self._kept[tracker.sender_id] = tracker
+        self._kept[tracker.sender_id] = (tracker, self.stored_state(sender_id))
         self._kept.move_to_end(tracker.sender_id)
         while len(self._kept) > KEPT_TRACKERS:
             self._kept.popitem(last=False)

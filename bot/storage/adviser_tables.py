@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from bot.storage.results_store import ResultsStore
+from bot.storage.tables import adviser_sessions, advisers, insert_unless_present
 
 
 @dataclass(frozen=True)
@@ -22,44 +25,43 @@ class SessionRow:
 
 def add_adviser(store: ResultsStore, username: str, password_hash: str, created_at: str) -> bool:
     """Create an account; False when the name is taken (nothing is changed then)."""
+    row = {"username": username, "password_hash": password_hash, "created_at": created_at}
     with store.writing("add_adviser") as db:
-        if db["advisers"].count_where("username = ?", [username]):
-            return False
-        db["advisers"].insert(
-            {"username": username, "password_hash": password_hash, "created_at": created_at}
-        )
-    return True
+        return insert_unless_present(db, advisers, row, ("username",))
 
 
 def replace_password_hash(store: ResultsStore, username: str, password_hash: str) -> bool:
     """Store a new hash and end the account's sessions; False for an unknown name."""
     with store.writing("replace_password_hash") as db:
-        if not db["advisers"].count_where("username = ?", [username]):
+        changed = db.execute(
+            sa.update(advisers)
+            .where(advisers.c.username == username)
+            .values(password_hash=password_hash)
+        ).rowcount
+        if not changed:
             return False
-        db["advisers"].update(username, {"password_hash": password_hash})
-        db["adviser_sessions"].delete_where("username = ?", [username])
+        db.execute(sa.delete(adviser_sessions).where(adviser_sessions.c.username == username))
     return True
 
 
 def remove_adviser(store: ResultsStore, username: str) -> bool:
     """Delete an account and, by cascade, its sessions; False when there was none."""
     with store.writing("remove_adviser") as db:
-        existed = bool(db["advisers"].count_where("username = ?", [username]))
-        db["advisers"].delete_where("username = ?", [username])
-    return existed
+        return bool(db.execute(sa.delete(advisers).where(advisers.c.username == username)).rowcount)
 
 
 def adviser_names(store: ResultsStore) -> list[str]:
     with store.reading("adviser_names") as db:
-        return [r["username"] for r in db["advisers"].rows_where(order_by="username")]
+        return list(
+            db.execute(sa.select(advisers.c.username).order_by(advisers.c.username)).scalars()
+        )
 
 
 def password_hash_of(store: ResultsStore, username: str) -> str | None:
     with store.reading("password_hash_of") as db:
-        rows = list(
-            db["advisers"].rows_where("username = ?", [username], select="password_hash", limit=1)
-        )
-    return rows[0]["password_hash"] if rows else None
+        return db.execute(
+            sa.select(advisers.c.password_hash).where(advisers.c.username == username)
+        ).scalar()
 
 
 def add_session(
@@ -72,31 +74,33 @@ def add_session(
 ) -> None:
     """Store a new session; sessions that ended by ``created_at`` are deleted on the way."""
     with store.writing("add_session") as db:
-        db["adviser_sessions"].delete_where("expires_at <= ?", [created_at])
-        db["adviser_sessions"].insert(
-            {
-                "token_hash": token_hash,
-                "username": username,
-                "csrf_token": csrf_token,
-                "created_at": created_at,
-                "expires_at": expires_at,
-            }
+        db.execute(sa.delete(adviser_sessions).where(adviser_sessions.c.expires_at <= created_at))
+        db.execute(
+            sa.insert(adviser_sessions).values(
+                token_hash=token_hash,
+                username=username,
+                csrf_token=csrf_token,
+                created_at=created_at,
+                expires_at=expires_at,
+            )
         )
 
 
 def live_session(store: ResultsStore, token_hash: str, now: str) -> SessionRow | None:
     """The session with this token hash, unless it ended by ``now``."""
     with store.reading("live_session") as db:
-        rows = list(
-            db["adviser_sessions"].rows_where(
-                "token_hash = ? AND expires_at > ?", [token_hash, now], limit=1
+        row = db.execute(
+            sa.select(
+                adviser_sessions.c.username,
+                adviser_sessions.c.csrf_token,
+                adviser_sessions.c.expires_at,
+            ).where(
+                adviser_sessions.c.token_hash == token_hash, adviser_sessions.c.expires_at > now
             )
-        )
-    if not rows:
-        return None
-    return SessionRow(rows[0]["username"], rows[0]["csrf_token"], rows[0]["expires_at"])
+        ).first()
+    return SessionRow(row[0], row[1], row[2]) if row else None
 
 
 def end_session(store: ResultsStore, token_hash: str) -> None:
     with store.writing("end_session") as db:
-        db["adviser_sessions"].delete_where("token_hash = ?", [token_hash])
+        db.execute(sa.delete(adviser_sessions).where(adviser_sessions.c.token_hash == token_hash))

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import sqlalchemy as sa
+
 from bot.storage.results_store import ResultsStore
+from bot.storage.tables import code_attempts
 
 
 def wrong_codes_since(
@@ -20,22 +23,27 @@ def wrong_codes_since(
     Older rows are deleted in the same transaction (they no longer count).
     """
     with store.writing("wrong_codes_since") as db:
-        db["code_attempts"].delete_where("at < ?", [since])
+        db.execute(sa.delete(code_attempts).where(code_attempts.c.at < since))
         return {
-            (kind, key): [
-                r["at"]
-                for r in db["code_attempts"].rows_where(
-                    "kind = ? AND key = ? AND at >= ?",
-                    [kind, key, since],
-                    select="at",
-                    order_by="at",
-                )
-            ]
+            (kind, key): list(
+                db.execute(
+                    sa.select(code_attempts.c.at)
+                    .where(
+                        code_attempts.c.kind == kind,
+                        code_attempts.c.key == key,
+                        code_attempts.c.at >= since,
+                    )
+                    .order_by(code_attempts.c.at)
+                ).scalars()
+            )
             for kind, key in keys
         }
 
 
 def add_wrong_code(store: ResultsStore, keys: Iterable[tuple[str, str]], at: str) -> None:
     """One wrong code, counted once for every ``(kind, key)``."""
+    rows = [{"kind": kind, "key": key, "at": at} for kind, key in keys]
+    if not rows:
+        return
     with store.writing("add_wrong_code") as db:
-        db["code_attempts"].insert_all([{"kind": kind, "key": key, "at": at} for kind, key in keys])
+        db.execute(sa.insert(code_attempts), rows)

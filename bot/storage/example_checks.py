@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.storage.results_store import ResultsStore
+from bot.storage.tables import answers as answers_table
+from bot.storage.tables import assessments as assessments_table
+from bot.storage.tables import upsert
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,6 @@ def add_example_checks(store: ResultsStore, checks: Iterable[ExampleCheck]) -> i
         for question_id, (option_id, points, answered_at) in c.answers.items()
     ]
     with store.writing("add_example_checks") as db:
-        db["assessments"].upsert_all(assessments, pk="id")
-        db["answers"].upsert_all(answers, pk=("assessment_id", "question_id"))
+        upsert(db, assessments_table, assessments, ("id",))
+        upsert(db, answers_table, answers, ("assessment_id", "question_id"))
     return len(checks)

@@ -16,8 +16,11 @@ import hmac
 from collections.abc import Iterable
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from bot.storage.errors import StoreError
 from bot.storage.results_store import ResultsStore
+from bot.storage.tables import login_failures, upsert
 
 #: What the derived key is for; changing it makes every stored count unknown.
 PURPOSE = b"klantcontact-check/login-failure/v1"
@@ -45,9 +48,10 @@ def failures(
     with store.reading("login_failures") as db:
         for kind, key in keys:
             row = db.execute(
-                "SELECT failures, last FROM login_failures WHERE kind = ? AND key = ?",
-                [kind, digest(store, key)],
-            ).fetchone()
+                sa.select(login_failures.c.failures, login_failures.c.last).where(
+                    login_failures.c.kind == kind, login_failures.c.key == digest(store, key)
+                )
+            ).first()
             if row is not None:
                 found[(kind, key)] = (int(row[0]), float(row[1]))
     return found
@@ -62,15 +66,11 @@ def add_failure(store: ResultsStore, counted: Iterable[Counted], now: float) -> 
     with store.writing("add_login_failure") as db:
         for kind, key, forget_after in counted:
             db.execute(
-                "DELETE FROM login_failures WHERE kind = ? AND last < ?",
-                [kind, now - forget_after],
+                sa.delete(login_failures).where(
+                    login_failures.c.kind == kind, login_failures.c.last < now - forget_after
+                )
             )
-            db.execute(
-                "INSERT INTO login_failures (kind, key, failures, last) VALUES (?, ?, 1, ?) "
-                "ON CONFLICT (kind, key) DO UPDATE"
-                " SET failures = failures + 1, last = excluded.last",
-                [kind, digest(store, key), now],
-            )
+            _count_one(db, kind, digest(store, key), now)
 
 
 def clear(store: ResultsStore, keys: Iterable[tuple[str, str]]) -> None:
@@ -78,12 +78,26 @@ def clear(store: ResultsStore, keys: Iterable[tuple[str, str]]) -> None:
     with store.writing("clear_login_failures") as db:
         for kind, key in keys:
             db.execute(
-                "DELETE FROM login_failures WHERE kind = ? AND key = ?",
-                [kind, digest(store, key)],
+                sa.delete(login_failures).where(
+                    login_failures.c.kind == kind, login_failures.c.key == digest(store, key)
+                )
             )
 
 
 def forget_before(store: ResultsStore, moment: float) -> int:
     """Delete rows whose last failure is before ``moment`` (retention); returns how many."""
     with store.writing("forget_login_failures") as db:
-        return db.execute("DELETE FROM login_failures WHERE last < ?", [moment]).rowcount
+        return int(
+            db.execute(sa.delete(login_failures).where(login_failures.c.last < moment)).rowcount
+        )
+
+
+def _count_one(db: sa.engine.Connection, kind: str, hashed_key: str, now: float) -> None:
+    """Add one failure in one statement, so two replicas counting at once lose none."""
+    upsert(
+        db,
+        login_failures,
+        [{"kind": kind, "key": hashed_key, "failures": 1, "last": now}],
+        ("kind", "key"),
+        increment=("failures",),
+    )

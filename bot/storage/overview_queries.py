@@ -9,7 +9,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from bot.storage.results_store import ResultsStore
+from bot.storage.tables import answers as answers_table
+from bot.storage.tables import assessments, insertion_order
 
 
 @dataclass(frozen=True)
@@ -29,9 +33,14 @@ def checks_without_person(store: ResultsStore) -> list[CheckRow]:
     with store.reading("checks_without_person") as db:
         answers: dict[str, dict[str, str]] = {}
         last: dict[str, str] = {}
-        for row in db["answers"].rows_where(
-            select="assessment_id, question_id, option_id, answered_at"
-        ):
+        for row in db.execute(
+            sa.select(
+                answers_table.c.assessment_id,
+                answers_table.c.question_id,
+                answers_table.c.option_id,
+                answers_table.c.answered_at,
+            )
+        ).mappings():
             answers.setdefault(row["assessment_id"], {})[row["question_id"]] = row["option_id"]
             last[row["assessment_id"]] = max(last.get(row["assessment_id"], ""), row["answered_at"])
         return [
@@ -43,7 +52,13 @@ def checks_without_person(store: ResultsStore) -> list[CheckRow]:
                 answers=answers.get(row["id"], {}),
                 last_activity=max(row["started_at"], last.get(row["id"], "")),
             )
-            for row in db["assessments"].rows_where(
-                select="id, started_at, completed_at, scores, routes", order_by="started_at"
-            )
+            for row in db.execute(
+                sa.select(
+                    assessments.c.id,
+                    assessments.c.started_at,
+                    assessments.c.completed_at,
+                    assessments.c.scores,
+                    assessments.c.routes,
+                ).order_by(assessments.c.started_at, insertion_order(db.dialect.name))
+            ).mappings()
         ]

@@ -7,7 +7,10 @@ erasing a check erases who saw it.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from bot.storage.results_store import ResultsStore
+from bot.storage.tables import assessments, report_views
 
 
 def add_view(
@@ -16,27 +19,31 @@ def add_view(
     """Note a view unless this adviser already viewed this assessment after ``unless_after``.
 
     False (no row) also when the assessment is not stored. Check and insert
-    are one transaction, so two requests at once add one row.
+    are one transaction; the assessment row is locked on PostgreSQL, so two
+    requests at once, on one replica or two, add one row.
     """
     with store.writing("add_view") as db:
-        owners = list(
-            db["assessments"].rows_where("id = ?", [assessment_id], select="person", limit=1)
-        )
-        if not owners:
+        owner = sa.select(assessments.c.person).where(assessments.c.id == assessment_id)
+        if db.dialect.name == "postgresql":
+            owner = owner.with_for_update()
+        person = db.execute(owner).scalar()
+        if person is None:
             return False
-        if db["report_views"].count_where(
-            "assessment_id = ? AND adviser = ? AND viewed_at > ?",
-            [assessment_id, adviser, unless_after],
-        ):
+        seen = db.execute(
+            sa.select(report_views.c.id)
+            .where(
+                report_views.c.assessment_id == assessment_id,
+                report_views.c.adviser == adviser,
+                report_views.c.viewed_at > unless_after,
+            )
+            .limit(1)
+        ).first()
+        if seen is not None:
             return False
-        db["report_views"].insert(
-            {
-                "assessment_id": assessment_id,
-                "person": owners[0]["person"],
-                "adviser": adviser,
-                "code": code,
-                "viewed_at": at,
-            }
+        db.execute(
+            sa.insert(report_views).values(
+                assessment_id=assessment_id, person=person, adviser=adviser, code=code, viewed_at=at
+            )
         )
     return True
 
@@ -45,9 +52,11 @@ def latest_views_by(store: ResultsStore, adviser: str, limit: int) -> list[tuple
     """This adviser's newest views as ``(viewed_at, code)``, newest first."""
     with store.reading("latest_views_by") as db:
         return [
-            (r["viewed_at"], r["code"])
-            for r in db["report_views"].rows_where(
-                "adviser = ?", [adviser], select="viewed_at, code",
-                order_by="viewed_at DESC, id DESC", limit=limit,
+            (row[0], row[1])
+            for row in db.execute(
+                sa.select(report_views.c.viewed_at, report_views.c.code)
+                .where(report_views.c.adviser == adviser)
+                .order_by(report_views.c.viewed_at.desc(), report_views.c.id.desc())
+                .limit(limit)
             )
-        ]  # fmt: skip
+        ]

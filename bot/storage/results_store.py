@@ -1,12 +1,15 @@
 """The results store: the connection to the results database and its own tables.
 
-SQLite through sqlite-utils. A person appears only as a pseudonym (see
-``bot.privacy.pseudonyms``). Rows are written only for people who gave consent; each
-answer is written when it is given, so a paused check is not lost. The
-tables are set up by ``bot.storage.schema``; other ``bot.storage`` modules
-(adviser tables, code attempts, report views, overview queries) use
-``reading`` and ``writing``, so every failure is a ``StoreError``
-(``bot.storage.errors``).
+One implementation on two databases, through SQLAlchemy Core
+(``bot.storage.tables``): a SQLite file by default (``make run``: nothing to
+install) or PostgreSQL when ``KC_DATABASE_URL`` is set (the cluster profile,
+docs/deploy.md). A person appears only as a pseudonym (see
+``bot.privacy.pseudonyms``). Rows are written only for people who gave
+consent; each answer is written when it is given, so a paused check is not
+lost. The tables are set up by ``bot.storage.schema`` (SQLite) and
+``bot.storage.schema_postgresql``; other ``bot.storage`` modules (adviser
+tables, code attempts, report views, overview queries) use ``reading`` and
+``writing``, so every failure is a ``StoreError`` (``bot.storage.errors``).
 """
 
 from __future__ import annotations
@@ -16,19 +19,33 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 import sqlite_utils
 
 from bot.clock import Clock, system_clock
 from bot.storage import channel_ids, sqlite_hygiene
 from bot.storage.errors import StoreError, UnknownAssessment, store_errors
 from bot.storage.private_files import private_database, private_file
-from bot.storage.schema import SCHEMA_VERSION, check_tables, migrate
+from bot.storage.schema import SCHEMA_VERSION, migrate
+from bot.storage.schema_postgresql import migrate_postgresql, try_purge_lock
+from bot.storage.tables import (
+    adviser_sessions,
+    answers,
+    assessments,
+    channel_messages,
+    code_attempts,
+    insert_unless_present,
+    insertion_order,
+    report_views,
+    share_codes,
+    upsert,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -40,6 +57,11 @@ __all__ = [
 ]
 
 BUSY_TIMEOUT_SECONDS = 10.0
+IN_MEMORY = ":memory:"
+#: Connections per process to PostgreSQL (actions and web requests are short).
+POOL_SIZE = 5
+#: Seconds to wait for a PostgreSQL connection before the caller gets a StoreError.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -93,44 +115,101 @@ def iso(moment: datetime) -> str:
 class ResultsStore:
     """Assessments and answers, keyed by assessment id and person pseudonym.
 
-    Every public method reads or writes through ``reading`` or ``writing``,
-    so every failure of the database reaches the caller as ``StoreError``.
+    Give either a SQLite ``path`` or a ``database_url`` (PostgreSQL). Every
+    public method reads or writes through ``reading`` or ``writing``, so every
+    failure of the database reaches the caller as ``StoreError``.
     """
 
     def __init__(
         self,
-        path: Path | str,
+        path: Path | str | None = None,
         clock: Clock = system_clock,
         message_id_key: bytes | None = None,
+        *,
+        database_url: str | None = None,
     ) -> None:
-        self.path = Path(path)
+        if (path is None) == (database_url is None):
+            raise ValueError("give a SQLite path or a database URL, not both")
+        self.path = Path(path) if path is not None else None
+        self.database_url = database_url
         self.clock = clock
         #: Channel message ids are stored as HMAC(key, id) (``bot.storage.channel_ids``).
         self._message_id_key = message_id_key
-        self._lock = threading.RLock()
-        self._db: sqlite_utils.Database | None = None
+        # One SQLite connection is shared by the threads of a process, one at a time;
+        # PostgreSQL connections come from a pool and need no lock.
+        self._lock = threading.RLock() if database_url is None else nullcontext()
+        self._engine: sa.engine.Engine | None = None
+        self._sqlite: sqlite3.Connection | None = None
 
     @classmethod
     def in_memory(cls, clock: Clock = system_clock) -> ResultsStore:
-        store = cls(":memory:", clock)
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-        conn.execute("PRAGMA foreign_keys=ON")
-        migrate(conn)
-        store._db = sqlite_utils.Database(conn)
-        return store
+        return cls(IN_MEMORY, clock)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return "sqlite" if self.database_url is None else "postgresql"
+
+    @property
+    def where(self) -> str:
+        """The database for messages: the file, or the URL without its password."""
+        if self.database_url is None:
+            return str(self.path)
+        return sa.engine.make_url(self.database_url).render_as_string(hide_password=True)
 
     def now(self) -> str:
         """The store's clock as stored text (tests set the clock, never the code)."""
         return iso(self.clock())
 
     @property
-    def db(self) -> sqlite_utils.Database:
-        """The open database, set up on first use (tests may peek; code uses reading/writing)."""
-        if self._db is None:
-            self._db = self._open()  # its errors reach the caller through reading/writing
-        return self._db
+    def engine(self) -> sa.engine.Engine:
+        """The open database, set up on first use (code uses reading/writing)."""
+        if self._engine is None:
+            self._engine = self._open()  # its errors reach the caller through reading/writing
+        return self._engine
 
-    def _open(self) -> sqlite_utils.Database:
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The SQLite file through sqlite-utils, for tests and exports; SQLite only."""
+        if self.database_url is not None:
+            raise StoreError("sqlite-utils view asked of a PostgreSQL store")
+        self.engine  # noqa: B018 - opens and migrates the file
+        assert self._sqlite is not None
+        return sqlite_utils.Database(self._sqlite)
+
+    def _open(self) -> sa.engine.Engine:
+        if self.database_url is not None:
+            engine = sa.create_engine(
+                self.database_url,
+                future=True,
+                hide_parameters=True,  # no pseudonym or code in an error message
+                pool_pre_ping=True,  # a restarted PostgreSQL costs one failed turn, not all
+                pool_size=POOL_SIZE,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            )
+            try:
+                migrate_postgresql(engine)
+            except BaseException:
+                engine.dispose()
+                raise
+            return engine
+        conn = self._open_sqlite()
+        self._sqlite = conn
+        return sa.create_engine(
+            "sqlite://",
+            future=True,
+            hide_parameters=True,
+            creator=lambda: conn,
+            poolclass=sa.pool.StaticPool,
+        )
+
+    def _open_sqlite(self) -> sqlite3.Connection:
+        assert self.path is not None
+        if str(self.path) == IN_MEMORY:
+            conn = sqlite3.connect(IN_MEMORY, check_same_thread=False)
+            conn.execute("PRAGMA foreign_keys=ON")
+            migrate(conn)
+            return conn
         private_database(self.path)  # folder 0700, file and WAL/SHM 0600
         conn = sqlite3.connect(
             str(self.path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
@@ -139,63 +218,55 @@ class ResultsStore:
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA foreign_keys=ON")
             sqlite_hygiene.secure_delete(conn)
-            db = sqlite_utils.Database(conn)
             # The action server, the web app and the retention job may open a new
             # file at the same moment: one process at a time sets it up.
             with _schema_lock(self.path):
                 conn.execute("PRAGMA journal_mode=WAL")
                 migrate(conn)
                 if self._message_id_key is not None and channel_ids.hash_stored_ids(
-                    db, self._message_digest
+                    sqlite_utils.Database(conn), self._message_digest
                 ):
                     sqlite_hygiene.scrub(conn)  # no clear ids left in free pages or the WAL
         except BaseException:
             conn.close()
             raise
-        return db
+        return conn
 
     @contextmanager
-    def reading(self, operation: str) -> Iterator[sqlite_utils.Database]:
-        """The database for one read; for ``bot.storage`` modules only.
+    def reading(self, operation: str) -> Iterator[sa.engine.Connection]:
+        """A connection for one read; for ``bot.storage`` modules only.
 
-        Any SQLite failure, opening the file included, becomes ``StoreError``.
+        Any database failure, opening it included, becomes ``StoreError``.
         """
-        with self._lock, store_errors(operation, self.path):
-            db = self.db
-            check_tables(db.conn)
-            yield db
+        with self._lock, store_errors(operation, self.where), self.engine.connect() as connection:
+            yield connection
 
     @contextmanager
-    def writing(self, operation: str) -> Iterator[sqlite_utils.Database]:
+    def writing(self, operation: str) -> Iterator[sa.engine.Connection]:
         """One transaction; for ``bot.storage`` modules only. Rolled back on any error."""
-        with self._lock, store_errors(operation, self.path):
-            db = self.db
-            check_tables(db.conn)
-            with db.conn:
-                yield db
+        with self._lock, store_errors(operation, self.where), self.engine.begin() as connection:
+            yield connection
 
     def count_assessments(self) -> int:
         """How many checks are stored (any person, finished or not)."""
         with self.reading("count_assessments") as db:
-            return db["assessments"].count
+            return int(db.execute(sa.select(sa.func.count()).select_from(assessments)).scalar())
 
     def start_assessment(
         self, assessment_id: str, person: str, content_version: int, consent_at: str | None = None
     ) -> None:
         """Create the assessment row once; starting again keeps the first row."""
         now = consent_at or self.now()
+        row = {
+            "id": assessment_id,
+            "person": person,
+            "started_at": now,
+            "consent_at": now,
+            "routes": "[]",
+            "content_version": content_version,
+        }
         with self.writing("start_assessment") as db:
-            db["assessments"].insert(
-                {
-                    "id": assessment_id,
-                    "person": person,
-                    "started_at": now,
-                    "consent_at": now,
-                    "routes": "[]",
-                    "content_version": content_version,
-                },
-                ignore=True,
-            )
+            insert_unless_present(db, assessments, row, ("id",))
 
     def record_answer(
         self,
@@ -206,23 +277,23 @@ class ResultsStore:
         answered_at: str | None = None,
     ) -> None:
         with self.writing("record_answer") as db:
-            if not db["assessments"].count_where("id = ?", [assessment_id]):
+            if not _assessment_exists(db, assessment_id):
                 raise UnknownAssessment("record_answer: no such assessment")
-            db["answers"].upsert(
-                {
-                    "assessment_id": assessment_id,
-                    "question_id": question_id,
-                    "option_id": option_id,
-                    "points": points,
-                    "answered_at": answered_at or self.now(),
-                },
-                pk=("assessment_id", "question_id"),
-            )
+            row = {
+                "assessment_id": assessment_id,
+                "question_id": question_id,
+                "option_id": option_id,
+                "points": points,
+                "answered_at": answered_at or self.now(),
+            }
+            upsert(db, answers, [row], ("assessment_id", "question_id"))
 
     def remove_answer(self, assessment_id: str, question_id: str) -> None:
         with self.writing("remove_answer") as db:
-            db["answers"].delete_where(
-                "assessment_id = ? AND question_id = ?", [assessment_id, question_id]
+            db.execute(
+                sa.delete(answers).where(
+                    answers.c.assessment_id == assessment_id, answers.c.question_id == question_id
+                )
             )
 
     def complete(
@@ -231,48 +302,49 @@ class ResultsStore:
         scores: Mapping[str, int],
         overall: int,
         routes: list[str],
-        answers: Mapping[str, tuple[str, int | None]],
+        answers_given: Mapping[str, tuple[str, int | None]],
         completed_at: str | None = None,
     ) -> None:
         """Store the final answers and result in one transaction."""
         now = completed_at or self.now()
         with self.writing("complete") as db:
-            if not db["assessments"].count_where("id = ?", [assessment_id]):
+            if not _assessment_exists(db, assessment_id):
                 raise UnknownAssessment("complete: no such assessment")
-            db["answers"].delete_where("assessment_id = ?", [assessment_id])
-            db["answers"].upsert_all(
-                [
-                    {
-                        "assessment_id": assessment_id,
-                        "question_id": question_id,
-                        "option_id": option_id,
-                        "points": points,
-                        "answered_at": now,
-                    }
-                    for question_id, (option_id, points) in answers.items()
-                ],
-                pk=("assessment_id", "question_id"),
-            )
-            db["assessments"].update(
-                assessment_id,
+            db.execute(sa.delete(answers).where(answers.c.assessment_id == assessment_id))
+            rows = [
                 {
-                    "completed_at": now,
-                    "scores": json.dumps(dict(scores), sort_keys=True),
-                    "overall": overall,
-                    "routes": json.dumps(list(routes)),
-                },
+                    "assessment_id": assessment_id,
+                    "question_id": question_id,
+                    "option_id": option_id,
+                    "points": points,
+                    "answered_at": now,
+                }
+                for question_id, (option_id, points) in answers_given.items()
+            ]
+            if rows:
+                db.execute(sa.insert(answers), rows)
+            db.execute(
+                sa.update(assessments)
+                .where(assessments.c.id == assessment_id)
+                .values(
+                    completed_at=now,
+                    scores=json.dumps(dict(scores), sort_keys=True),
+                    overall=overall,
+                    routes=json.dumps(list(routes)),
+                )
             )
 
     def latest(self, person: str, completed_only: bool = False) -> StoredResult | None:
         """The person's most recent assessment (completed ones first if asked)."""
-        where = "person = ?" + (" AND completed_at IS NOT NULL" if completed_only else "")
         with self.reading("latest") as db:
-            rows = list(
-                db["assessments"].rows_where(
-                    where, [person], order_by="started_at DESC, rowid DESC", limit=1, select="id"
-                )
-            )
-            return self._result(db, rows[0]["id"]) if rows else None
+            query = sa.select(assessments.c.id).where(assessments.c.person == person)
+            if completed_only:
+                query = query.where(assessments.c.completed_at.is_not(None))
+            query = query.order_by(
+                assessments.c.started_at.desc(), insertion_order(db.dialect.name).desc()
+            ).limit(1)
+            found = db.execute(query).scalar()
+            return self._result(db, found) if found is not None else None
 
     def result(self, assessment_id: str) -> StoredResult | None:
         """One assessment with its answers, or None when it is not stored."""
@@ -280,14 +352,31 @@ class ResultsStore:
             return self._result(db, assessment_id)
 
     @staticmethod
-    def _result(db: sqlite_utils.Database, assessment_id: str) -> StoredResult | None:
-        rows = list(db["assessments"].rows_where("id = ?", [assessment_id], limit=1))
-        if not rows:
+    def _result(db: sa.engine.Connection, assessment_id: str) -> StoredResult | None:
+        row = (
+            db.execute(
+                sa.select(
+                    assessments.c.id,
+                    assessments.c.started_at,
+                    assessments.c.consent_at,
+                    assessments.c.completed_at,
+                    assessments.c.scores,
+                    assessments.c.overall,
+                    assessments.c.routes,
+                ).where(assessments.c.id == assessment_id)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
             return None
-        row = rows[0]
-        answers = {
-            a["question_id"]: a["option_id"]
-            for a in db["answers"].rows_where("assessment_id = ?", [row["id"]])
+        given = {
+            question: option
+            for question, option in db.execute(
+                sa.select(answers.c.question_id, answers.c.option_id).where(
+                    answers.c.assessment_id == assessment_id
+                )
+            )
         }
         return StoredResult(
             assessment_id=row["id"],
@@ -297,56 +386,47 @@ class ResultsStore:
             scores=json.loads(row["scores"]) if row["scores"] else None,
             overall=row["overall"],
             routes=json.loads(row["routes"] or "[]"),
-            answers=answers,
+            answers=given,
         )
 
     def add_share_code(
         self, code: str, assessment_id: str, person: str, created_at: str, expires_at: str
     ) -> bool:
         """Store a new code; False when that code is taken (the caller draws again)."""
+        row = {
+            "code": code,
+            "assessment_id": assessment_id,
+            "person": person,
+            "created_at": created_at,
+            "expires_at": expires_at,
+        }
         with self.writing("add_share_code") as db:
-            if db["share_codes"].count_where("code = ?", [code]):
-                return False
-            db["share_codes"].insert(
-                {
-                    "code": code,
-                    "assessment_id": assessment_id,
-                    "person": person,
-                    "created_at": created_at,
-                    "expires_at": expires_at,
-                }
-            )
-        return True
+            return insert_unless_present(db, share_codes, row, ("code",))
 
     def active_share_code(self, assessment_id: str, now: str) -> tuple[str, str] | None:
         """The newest code for an assessment that still works: (code, expires_at)."""
         with self.reading("active_share_code") as db:
-            rows = list(
-                db["share_codes"].rows_where(
-                    "assessment_id = ? AND expires_at > ?",
-                    [assessment_id, now],
-                    order_by="expires_at DESC",
-                    limit=1,
-                )
-            )
-        return (rows[0]["code"], rows[0]["expires_at"]) if rows else None
+            row = db.execute(
+                sa.select(share_codes.c.code, share_codes.c.expires_at)
+                .where(share_codes.c.assessment_id == assessment_id, share_codes.c.expires_at > now)
+                .order_by(share_codes.c.expires_at.desc())
+                .limit(1)
+            ).first()
+        return (row[0], row[1]) if row else None
 
     def assessment_for_code(self, code: str, now: str) -> str | None:
         """The assessment a working code opens; None for unknown, expired or withdrawn codes."""
         with self.reading("assessment_for_code") as db:
-            rows = list(
-                db["share_codes"].rows_where(
-                    "code = ? AND expires_at > ?", [code, now], select="assessment_id", limit=1
-                )
-            )
-        return rows[0]["assessment_id"] if rows else None
+            return db.execute(
+                sa.select(share_codes.c.assessment_id)
+                .where(share_codes.c.code == code, share_codes.c.expires_at > now)
+                .limit(1)
+            ).scalar()
 
     def withdraw_share_codes(self, person: str) -> int:
         """Make every code of a person stop working; returns how many there were."""
         with self.writing("withdraw_share_codes") as db:
-            count = db["share_codes"].count_where("person = ?", [person])
-            db["share_codes"].delete_where("person = ?", [person])
-        return count
+            return _delete(db, share_codes, share_codes.c.person == person)
 
     def delete_assessment(self, assessment_id: str) -> None:
         """Forget one assessment, e.g. when consent is withdrawn during the check.
@@ -354,7 +434,7 @@ class ResultsStore:
         Its answers, share codes and report views go with it (``ON DELETE CASCADE``).
         """
         with self.writing("delete_assessment") as db:
-            db["assessments"].delete_where("id = ?", [assessment_id])
+            _delete(db, assessments, assessments.c.id == assessment_id)
         self.scrub(vacuum=False)
 
     def delete_person(self, person: str) -> int:
@@ -364,9 +444,8 @@ class ResultsStore:
         (``ON DELETE CASCADE``); message ids are kept per person.
         """
         with self.writing("delete_person") as db:
-            deleted = db["assessments"].count_where("person = ?", [person])
-            db["assessments"].delete_where("person = ?", [person])
-            db["channel_messages"].delete_where("person = ?", [person])
+            deleted = _delete(db, assessments, assessments.c.person == person)
+            _delete(db, channel_messages, channel_messages.c.person == person)
         self.scrub()  # erasure: nothing of the person left in the file's bytes
         return deleted
 
@@ -375,15 +454,12 @@ class ResultsStore:
 
         The person's pseudonym is kept with it, so erasing a person also
         erases their message ids. The id itself is stored as a keyed hash.
+        One ``INSERT ... ON CONFLICT DO NOTHING``: of two replicas that get
+        the same message at once, exactly one sees a first delivery.
         """
-        stored_id = self._message_digest(message_id)
+        row = {"id": self._message_digest(message_id), "seen_at": self.now(), "person": person}
         with self.writing("first_delivery") as db:
-            before = db["channel_messages"].count_where("id = ?", [stored_id])
-            if not before:
-                db["channel_messages"].insert(
-                    {"id": stored_id, "seen_at": self.now(), "person": person}
-                )
-        return not before
+            return insert_unless_present(db, channel_messages, row, ("id",))
 
     def _message_digest(self, message_id: str) -> str:
         if self._message_id_key is None:
@@ -391,59 +467,91 @@ class ResultsStore:
         return channel_ids.message_id_digest(message_id, self._message_id_key)
 
     def scrub(self, vacuum: bool = True) -> bool:
-        """After deleting personal data: VACUUM (if asked) and truncate the WAL (best effort)."""
+        """After deleting personal data: VACUUM (if asked) and truncate the WAL (best effort).
+
+        SQLite only. On PostgreSQL deleted rows stay in the data files until
+        autovacuum reuses their space (docs/privacy.md says so).
+        """
         with self._lock:
-            if self._db is None:
+            if self._sqlite is None:
                 return True
-            return sqlite_hygiene.scrub(self._db.conn, vacuum=vacuum)
+            return sqlite_hygiene.scrub(self._sqlite, vacuum=vacuum)
 
     def purge_before(self, cutoff: str) -> dict[str, int]:
         """Delete checks started, and anything else dated, before ``cutoff`` (retention).
 
         A deleted check takes its answers, codes and report views along (cascade).
+        On PostgreSQL one replica purges at a time (an advisory lock); another
+        that finds the lock taken skips and reports nothing deleted.
         """
         with self.writing("purge_before") as db:
-            checks = db["assessments"].count_where("started_at < ?", [cutoff])
-            db["assessments"].delete_where("started_at < ?", [cutoff])
-            messages = db["channel_messages"].count_where("seen_at < ?", [cutoff])
-            db["channel_messages"].delete_where("seen_at < ?", [cutoff])
-            db["share_codes"].delete_where("expires_at < ?", [cutoff])
-            db["adviser_sessions"].delete_where("expires_at < ?", [cutoff])
-            db["report_views"].delete_where("viewed_at < ?", [cutoff])
-            db["code_attempts"].delete_where("at < ?", [cutoff])
+            if not try_purge_lock(db):
+                return {"checks": 0, "message_ids": 0}
+            checks = _delete(db, assessments, assessments.c.started_at < cutoff)
+            messages = _delete(db, channel_messages, channel_messages.c.seen_at < cutoff)
+            _delete(db, share_codes, share_codes.c.expires_at < cutoff)
+            _delete(db, adviser_sessions, adviser_sessions.c.expires_at < cutoff)
+            _delete(db, report_views, report_views.c.viewed_at < cutoff)
+            _delete(db, code_attempts, code_attempts.c.at < cutoff)
         self.scrub()  # retention: deleted rows leave no bytes behind (once a day)
         return {"checks": checks, "message_ids": messages}
 
     def stored_about(self, person: str) -> dict[str, Any]:
         """Everything stored under a pseudonym, for "wat weet je van mij?"."""
         with self.reading("stored_about") as db:
-            ids = [
-                r["id"]
-                for r in db["assessments"].rows_where(
-                    "person = ?", [person], select="id", order_by="started_at"
-                )
+            ids = db.execute(
+                sa.select(assessments.c.id)
+                .where(assessments.c.person == person)
+                .order_by(assessments.c.started_at, insertion_order(db.dialect.name))
+            ).scalars()
+            checks = [self._result(db, i) for i in list(ids)]
+            codes = [
+                dict(row)
+                for row in db.execute(
+                    sa.select(
+                        share_codes.c.code, share_codes.c.created_at, share_codes.c.expires_at
+                    )
+                    .where(share_codes.c.person == person)
+                    .order_by(share_codes.c.created_at, share_codes.c.code)
+                ).mappings()
             ]
-            checks = [self._result(db, i) for i in ids]
-            codes = list(
-                db["share_codes"].rows_where(
-                    "person = ?", [person], select="code, created_at, expires_at"
-                )
-            )
-            messages = db["channel_messages"].count_where("person = ?", [person])
-            views = list(
-                db["report_views"].rows_where(
-                    "person = ?", [person], select="adviser, viewed_at", order_by="viewed_at, id"
-                )
-            )
+            messages = db.execute(
+                sa.select(sa.func.count())
+                .select_from(channel_messages)
+                .where(channel_messages.c.person == person)
+            ).scalar()
+            views = [
+                dict(row)
+                for row in db.execute(
+                    sa.select(report_views.c.adviser, report_views.c.viewed_at)
+                    .where(report_views.c.person == person)
+                    .order_by(report_views.c.viewed_at, report_views.c.id)
+                ).mappings()
+            ]
         return {
             "checks": [r.as_json() for r in checks if r is not None],
             "share_codes": codes,
-            "channel_message_ids": messages,
+            "channel_message_ids": int(messages or 0),
             "report_views": views,
         }
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
-                self._db.conn.close()
-                self._db = None
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+            if self._sqlite is not None:
+                self._sqlite.close()
+                self._sqlite = None
+
+
+def _assessment_exists(db: sa.engine.Connection, assessment_id: str) -> bool:
+    return (
+        db.execute(sa.select(assessments.c.id).where(assessments.c.id == assessment_id)).first()
+        is not None
+    )
+
+
+def _delete(db: sa.engine.Connection, table: sa.Table, condition: sa.sql.ColumnElement) -> int:
+    """Delete the rows that match; returns how many."""
+    return int(db.execute(sa.delete(table).where(condition)).rowcount or 0)

@@ -7,16 +7,21 @@ result each. Single codes are given and read in ``results_store``.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from bot.storage.results_store import ResultsStore
+from bot.storage.tables import share_codes
 
 
 def working_codes(store: ResultsStore, now: str, limit: int) -> list[tuple[str, str]]:
     """Codes that still work at ``now`` as ``(code, assessment_id)``, newest first."""
     with store.reading("working_codes") as db:
         return [
-            (r["code"], r["assessment_id"])
-            for r in db["share_codes"].rows_where(
-                "expires_at > ?", [now], select="code, assessment_id",
-                order_by="created_at DESC, code", limit=limit,
+            (row[0], row[1])
+            for row in db.execute(
+                sa.select(share_codes.c.code, share_codes.c.assessment_id)
+                .where(share_codes.c.expires_at > now)
+                .order_by(share_codes.c.created_at.desc(), share_codes.c.code)
+                .limit(limit)
             )
-        ]  # fmt: skip
+        ]

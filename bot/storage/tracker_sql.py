@@ -41,10 +41,12 @@ def tune_sqlite_engine(engine: sa.engine.Engine) -> None:
 
 
 def current_session_count_statement(events: sa.Table) -> sa.sql.Select:
-    """``SELECT COUNT(*)`` of Rasa's ``_event_query(..., all sessions=False)``, prepared once.
+    """``SELECT COUNT(*), MAX(id)`` of Rasa's ``_event_query(..., all sessions=False)``.
 
     Events of the sender from the latest SessionStarted on, or all of them
-    when there is none; the bind parameter is ``sender``.
+    when there is none; the bind parameter is ``sender``. The newest row id
+    comes along: a conversation deleted and written again by another process
+    or replica may reach the same count, never the same newest id.
     """
     sender = sa.bindparam("sender")
     session_start = (
@@ -53,7 +55,7 @@ def current_session_count_statement(events: sa.Table) -> sa.sql.Select:
         .scalar_subquery()
     )
     return (
-        sa.select(sa.func.count())
+        sa.select(sa.func.count(), sa.func.max(events.c.id))
         .select_from(events)
         .where(
             events.c.sender_id == sender,
@@ -62,10 +64,15 @@ def current_session_count_statement(events: sa.Table) -> sa.sql.Select:
     )
 
 
-def count_events(engine: sa.engine.Engine, statement: sa.sql.Select, sender_id: str) -> int:
+#: (how many events, the newest event's row id or None): what a kept tracker is checked against.
+StoredState = tuple[int, int | None]
+
+
+def count_events(engine: sa.engine.Engine, statement: sa.sql.Select, sender_id: str) -> StoredState:
     """Run a statement from ``current_session_count_statement`` for one sender."""
     with engine.connect() as connection:
-        return int(connection.execute(statement, {"sender": sender_id}).scalar())
+        count, newest = connection.execute(statement, {"sender": sender_id}).one()
+    return int(count), (int(newest) if newest is not None else None)
 
 
 def delete_conversation(

@@ -23,6 +23,7 @@ from bot.adviser.throttle import Throttle
 from bot.cli import cli
 from bot.storage.results_store import iso
 from bot.web.access_log import redact_path
+from tests.conftest import sql
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 
@@ -48,7 +49,7 @@ def test_accounts_are_case_insensitive_and_unique(fresh_store):
     assert accounts.authenticate("JDEVRIES", "een goed wachtwoord") == "jdevries"
     assert accounts.authenticate("jdevries", "fout wachtwoord!") is None
     assert accounts.authenticate("niemand", "een goed wachtwoord") is None
-    row = fresh_store.db.execute("SELECT password_hash FROM advisers").fetchone()
+    (row,) = sql(fresh_store, "SELECT password_hash FROM advisers")
     assert "een goed wachtwoord" not in row[0]
 
 
@@ -59,7 +60,7 @@ def test_sessions_expire_and_end_with_a_new_password(fresh_store):
     assert accounts.session(token, now=NOW).csrf_token == csrf
     assert accounts.session(token, now=NOW + timedelta(hours=9)) is None
     assert accounts.session("x" * 500) is None and accounts.session(None) is None
-    stored = fresh_store.db.execute("SELECT token_hash FROM adviser_sessions").fetchone()[0]
+    stored = sql(fresh_store, "SELECT token_hash FROM adviser_sessions")[0][0]
     assert stored != token
     token, _ = accounts.open_session("jdevries")
     accounts.set_password("jdevries", "een nieuw wachtwoord")

@@ -23,7 +23,7 @@ from bot.privacy.my_data import build_export, export_text
 from bot.storage.results_store import ResultsStore, iso
 from bot.web.adviser import STATE
 from bot.web.client_address import client_address
-from tests.conftest import TEST_EPOCH
+from tests.conftest import TEST_EPOCH, count_rows, sql
 from tests.unit.test_adviser_web import (
     PASSWORD,
     _client,
@@ -124,7 +124,7 @@ def test_wrong_codes_count_per_adviser_and_per_address(fresh_store, clock):
     assert limit.wait_for(fresh_store, "jdevries", "x") == 1800
     clock.advance(minutes=30, seconds=1)
     assert limit.wait_for(fresh_store, "jdevries", "203.0.113.5") == 0
-    assert fresh_store.db["code_attempts"].count == 0  # old attempts are deleted
+    assert count_rows(fresh_store, "code_attempts") == 0  # old attempts are deleted
 
 
 # --- 2. accountability the job seeker can see ---------------------------------
@@ -183,16 +183,17 @@ def test_erasure_and_retention_remove_the_view_records(fresh_store, clock, tmp_p
     stored_and_viewed(fresh_store, "p1", "a1")
     stored_and_viewed(fresh_store, "p2", "a2")
     stored_and_viewed(fresh_store, "p3", "a3")
-    views = fresh_store.db["report_views"]
     fresh_store.delete_person("p1")
-    assert views.count_where("person = ?", ["p1"]) == 0 and views.count == 2
+    assert count_rows(fresh_store, "report_views", person="p1") == 0
+    assert count_rows(fresh_store, "report_views") == 2
     assert fresh_store.stored_about("p1")["report_views"] == []
     fresh_store.delete_assessment("a2")
-    assert views.count_where("assessment_id = ?", ["a2"]) == 0 and views.count == 1
+    assert count_rows(fresh_store, "report_views", assessment_id="a2") == 0
+    assert count_rows(fresh_store, "report_views") == 1
     clock.advance(days=91)
     stored_and_viewed(fresh_store, "p4", "a4")
     purge_older_than(fresh_store, tmp_path / "tracker.db", timedelta(days=90))
-    assert [r["person"] for r in views.rows] == ["p4"]
+    assert sql(fresh_store, "SELECT person FROM report_views") == [("p4",)]
 
 
 # --- 3. login throttling without locking advisers out -------------------------

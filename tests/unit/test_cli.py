@@ -110,7 +110,7 @@ def test_a_store_error_is_an_error_message(isolated_runtime):
     result = invoke("adviser", "list")
     assert_clean_failure(result, 1, "Error: results database: ")
     assert str(db_path) in result.output
-    assert "no such column: username" in result.output
+    assert "no such column: advisers.username" in result.output
 
 
 def test_check_content_reports_errors(tmp_path):

@@ -13,16 +13,21 @@ from bot.adviser.throttle import ADDRESS, USER_ADDRESS, LoginThrottle
 from bot.privacy.erasure import purge_older_than
 from bot.storage import login_failures_table, schema
 from bot.storage.results_store import SCHEMA_VERSION, ResultsStore, StoreError
-from tests.conftest import TEST_MESSAGE_ID_KEY
+from tests.conftest import TEST_MESSAGE_ID_KEY, sql
 
 USER, ADDR = "JdeVries", "203.0.113.77"
 
 
-@pytest.fixture
-def replicas(tmp_path: Path, clock) -> Iterator[tuple[ResultsStore, ResultsStore]]:
-    """Two stores on one file, as two web app processes would have."""
-    path = tmp_path / "results.db"
-    stores = tuple(ResultsStore(path, clock, message_id_key=TEST_MESSAGE_ID_KEY) for _ in "ab")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def replicas(request, tmp_path: Path, clock) -> Iterator[tuple[ResultsStore, ResultsStore]]:
+    """Two stores on one database, as two web app processes (or replicas) would have."""
+    if request.param == "sqlite":
+        where = {"path": tmp_path / "results.db"}
+    else:
+        where = {"database_url": request.getfixturevalue("postgres_server").new_database()}
+    stores = tuple(
+        ResultsStore(clock=clock, message_id_key=TEST_MESSAGE_ID_KEY, **where) for _ in "ab"
+    )
     yield stores
     for store in stores:
         store.close()
@@ -33,9 +38,7 @@ def throttle_on(store: ResultsStore) -> LoginThrottle:
 
 
 def rows(store: ResultsStore) -> list[tuple[str, str, int]]:
-    return store.db.execute(
-        "SELECT kind, key, failures FROM login_failures ORDER BY kind"
-    ).fetchall()
+    return sql(store, "SELECT kind, key, failures FROM login_failures ORDER BY kind")
 
 
 def test_two_processes_share_the_count_for_a_username_and_address(replicas, clock):
@@ -109,23 +112,23 @@ def test_the_daily_purge_deletes_counts_older_than_a_day(fresh_store, clock, tmp
     assert rows(fresh_store) == []
 
 
-def test_the_database_holds_keyed_hashes_only(fresh_store):
-    throttle = throttle_on(fresh_store)
+def test_the_database_holds_keyed_hashes_only(sqlite_store):
+    throttle = throttle_on(sqlite_store)
     for _ in range(4):
         throttle.failed(USER, ADDR)
-    keys = [key for _, key, _ in rows(fresh_store)]
+    keys = [key for _, key, _ in rows(sqlite_store)]
     assert len(keys) == 2 and all(len(k) == 64 and set(k) <= set("0123456789abcdef") for k in keys)
     stored = b"".join(
-        path.read_bytes() for path in fresh_store.path.parent.glob("results.db*") if path.is_file()
+        path.read_bytes() for path in sqlite_store.path.parent.glob("results.db*") if path.is_file()
     )
     for clear in (USER, USER.lower(), ADDR):
         assert clear.encode() not in stored
     other = ResultsStore(
-        fresh_store.path.parent / "other.db", message_id_key=b"another key".ljust(32, b"0")
+        sqlite_store.path.parent / "other.db", message_id_key=b"another key".ljust(32, b"0")
     )
     try:  # another key gives other hashes: the database alone says nothing
         assert login_failures_table.digest(other, f"ip:{ADDR}") != login_failures_table.digest(
-            fresh_store, f"ip:{ADDR}"
+            sqlite_store, f"ip:{ADDR}"
         )
     finally:
         other.close()

@@ -26,7 +26,7 @@ from bot.privacy.share_codes import share_code_for
 from bot.rasa_integration.tracker_store import ErasingSQLTrackerStore
 from bot.storage import tracker_events
 from bot.storage.results_store import ResultsStore, iso
-from tests.conftest import TEST_MESSAGE_ID_KEY, all_answers
+from tests.conftest import TEST_MESSAGE_ID_KEY, all_answers, count_rows, sql
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 
@@ -82,11 +82,12 @@ def test_erasure_leaves_no_trace_in_any_store(fresh_store, tmp_path, assessment)
 
     erased = erase_sender(fresh_store, tracker_db, "sender-1", "p1")
     assert (erased.checks, erased.conversation_events) == (1, 1)
-    db = fresh_store.db
     for table in ("assessments", "share_codes", "channel_messages"):
-        assert db[table].count_where("person = ?", ["p1"]) == 0, table
-        assert db[table].count_where("person = ?", ["p2"]) >= 1, table
-    assert db["answers"].count_where("assessment_id LIKE 'p1-%'") == 0
+        assert count_rows(fresh_store, table, person="p1") == 0, table
+        assert count_rows(fresh_store, table, person="p2") >= 1, table
+    assert sql(fresh_store, "SELECT count(*) FROM answers WHERE assessment_id LIKE 'p1-%'") == [
+        (0,)
+    ]
     assert tracker_events.count_sender(tracker_db, "sender-1") == 0
     assert tracker_events.count_sender(tracker_db, "sender-2") == 1
 
@@ -101,8 +102,10 @@ def test_purge_deletes_only_what_is_older(fresh_store, tmp_path, assessment):
     purged = purge_older_than(fresh_store, tracker_db, timedelta(days=90), now=NOW)
     assert (purged.checks, purged.conversation_events) == (1, 1)
     assert fresh_store.latest("old") is None and fresh_store.latest("new") is not None
-    assert fresh_store.db["answers"].count_where("assessment_id LIKE 'old-%'") == 0
-    assert fresh_store.db["share_codes"].count == 0
+    assert sql(fresh_store, "SELECT count(*) FROM answers WHERE assessment_id LIKE 'old-%'") == [
+        (0,)
+    ]
+    assert count_rows(fresh_store, "share_codes") == 0
     assert "1 check(s)" in purged.summary(timedelta(days=90))
 
 
