@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -52,6 +52,8 @@ from bot.storage.tracker_sql import (
     count_events,
     current_session_count_statement,
     delete_conversation,
+    reconnecting_engine,
+    session_factory,
     tune_sqlite_engine,
 )
 
@@ -76,6 +78,9 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         if kwargs.get("dialect", "sqlite") == "sqlite" and not kwargs.get("host"):
             private_database(Path(str(kwargs.get("db", "rasa.db"))))  # 0600 before SQLite opens it
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "postgresql":  # the cluster profile
+            self.engine = reconnecting_engine(self.engine, **create_engine_kwargs(self.engine.url))
+            self.sessionmaker = session_factory(self.engine)
         #: Conversations of people who said no to storing (never written to the database):
         #: in this process, or in Redis when KC_REDIS_URL is set (several replicas).
         self.memory_only: MemoryOnly | RedisUnsaved = self._unsaved_conversations()

@@ -188,6 +188,22 @@ async def test_a_conversation_rewritten_elsewhere_to_the_same_length_is_reread(
         second.engine.dispose()
 
 
+async def test_conversations_continue_after_a_postgresql_restart(domain, postgres_server):
+    trackers = postgres_trackers(domain, postgres_server.new_database())
+    try:
+        tracker = DialogueStateTracker("s1", domain.slots)
+        tracker.update(said("hoi"))
+        await trackers.save(tracker)
+        postgres_server.restart()
+        trackers._kept.clear()  # read from the database, through the pool's old connections
+        again = await trackers.retrieve("s1")
+        again.update(said("verder"))
+        await trackers.save(again)
+        assert trackers.stored_event_count("s1") == 2
+    finally:
+        trackers.engine.dispose()
+
+
 def test_erasure_and_retention_reach_a_postgresql_tracker(postgres_server):
     url = postgres_server.new_database()
     assert tracker_events.count_sender(url, "s1") == 0  # no table yet: nothing to delete
