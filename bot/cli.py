@@ -298,6 +298,11 @@ def endpoints(source: Path, out: Path) -> None:
             else {}
         ),
         **({"KC_REDIS_URL": settings.redis_url} if settings.redis_url else {}),
+        **(
+            {"KC_ACTION_ENDPOINT_URL": settings.action_endpoint_url}
+            if settings.action_endpoint_url
+            else {}
+        ),
     }
     try:
         click.echo(write_endpoints(source, out, overrides))

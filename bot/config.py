@@ -66,6 +66,9 @@ class Settings:
     tracker_database_url: str | None = None
     #: Redis for Rasa's lock store and unsaved conversations (KC_REDIS_URL); None: in process.
     redis_url: str | None = None
+    #: The whole URL Rasa calls for actions (KC_ACTION_ENDPOINT_URL), for an action server
+    #: or pool on another host (containers); None: http://127.0.0.1:ACTION_PORT/webhook.
+    action_endpoint_url: str | None = None
 
     @property
     def tracker_location(self) -> Path | str:
@@ -111,6 +114,7 @@ class Settings:
             database_url=_database_url(env, "KC_DATABASE_URL"),
             tracker_database_url=_database_url(env, "KC_TRACKER_DATABASE_URL"),
             redis_url=_redis_url(env.get("KC_REDIS_URL", "")),
+            action_endpoint_url=_action_endpoint_url(env.get("KC_ACTION_ENDPOINT_URL", "")),
         )
 
 
@@ -149,6 +153,15 @@ def _database_url(env: Mapping[str, str], name: str) -> str | None:
         return None
     if not value.startswith(("postgresql://", "postgresql+psycopg2://")):
         raise ConfigError(f"{name} must be a postgresql:// address")
+    return value
+
+
+def _action_endpoint_url(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        raise ConfigError(f"KC_ACTION_ENDPOINT_URL must be an http(s) address, got {value!r}")
     return value
 
 

@@ -1,13 +1,16 @@
-"""A Dutch reply when the action server is down, for every channel.
+"""A Dutch reply when a message got no answer, for every channel.
 
 When Rasa cannot reach the action server it logs the error, drops the
-action's events and sends the user nothing. This wrapper counts what the
-bot sent for a message; when that is nothing and the action server does not
-answer its health check, it tells the user to try again in a moment. The
-user's message stays in the conversation, and the answers given so far are
-kept, so the check continues at the open question once the server is back.
-The action server's address comes from ``bot.config.ChannelSettings``.
-"""
+action's events and sends the user nothing; the same happens when an action
+server dies in the middle of a request while another one (behind the
+cluster's action pool) is up. A person who gets no answer at all is stuck.
+This wrapper counts what the bot sent for a message; when that is nothing,
+or when handling the message failed (the tracker database is down), it tells
+the user to try again in a moment. Whether the action server answers its
+health check only decides what is logged. The answers given so far are kept
+(an answer is stored when it is given), so the check continues at the open
+question once the message is sent again.
+The action server's address comes from ``bot.config.ChannelSettings``."""
 
 from __future__ import annotations
 
@@ -85,9 +88,11 @@ class CountingOutput(OutputChannel):
 
 
 def guarded(on_new_message: Handler, probe: Callable[[], Awaitable[bool]] | None = None) -> Handler:
-    """``on_new_message`` that says sorry in Dutch when a message got no reply
-    because the action server is down. Without ``probe`` it asks the action server
-    of ``ChannelSettings``, read once here (when Rasa builds the channel)."""
+    """``on_new_message`` that says sorry in Dutch when a message got no reply.
+
+    ``probe`` asks whether the action server is up, for the log (and the
+    metric in ``bot.channels.observed``); without it the action server of
+    ``ChannelSettings`` is asked, read once here (when Rasa builds the channel)."""
     check = probe or health_probe(ChannelSettings.from_env().action_server_url)
 
     async def handler(message: UserMessage) -> Any:
@@ -101,8 +106,11 @@ def guarded(on_new_message: Handler, probe: Callable[[], Awaitable[bool]] | None
             logger.exception("a message could not be handled")
             await counting.inner.send_text_message(message.sender_id, ACTION_SERVER_DOWN)
             return result
-        if counting.sent == 0 and not await check():
-            logger.error("no reply: the action server is not reachable")
+        if counting.sent == 0:
+            if await check():
+                logger.error("no reply to a message (an action failed)")
+            else:
+                logger.error("no reply: the action server is not reachable")
             await counting.inner.send_text_message(message.sender_id, ACTION_SERVER_DOWN)
         return result
 

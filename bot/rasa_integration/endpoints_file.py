@@ -22,7 +22,9 @@ def render_endpoints(template: Mapping[str, Any], env: Mapping[str, str]) -> dic
     endpoints: dict[str, Any] = yaml.safe_load(yaml.safe_dump(dict(template)))
     port = env.get("ACTION_PORT")
     action = endpoints.get("action_endpoint") or {}
-    if port and action.get("url"):
+    if env.get("KC_ACTION_ENDPOINT_URL") and action.get("url"):
+        action["url"] = env["KC_ACTION_ENDPOINT_URL"]  # another host, e.g. in containers
+    elif port and action.get("url"):
         if not port.isdigit():
             raise ValueError(f"ACTION_PORT must be a number, got {port!r}")
         parts = urlsplit(action["url"])

@@ -1,4 +1,4 @@
-"""Measured speed-ups for Rasa 3.6.21: every change we make to Rasa, in one list.
+"""Measured speed-ups and one fix for Rasa 3.6.21: every change we make to Rasa, in one list.
 
 ``make bench`` profiled one turn (docs/benchmarks.md). Each patch replaces one
 attribute of a Rasa class; ``install_speedups()`` installs them all (after a
@@ -18,6 +18,14 @@ One line each: what is replaced -- why -- measured gain -- how it is verified.
    from the first event, five times per turn (quadratic in a form); we carry the
    result on from the last call (``bot.rasa_integration.applied_events``) -- a fifth
    of a turn at the end of the check -- test: a property test against Rasa's method.
+4. ``FailSafeTrackerStore.on_tracker_store_error`` and ``..._retrieve_error`` -- not a
+   speed-up but a fix: when the tracker database fails (a PostgreSQL restart), Rasa
+   goes on with an empty in-memory conversation, so the person is greeted anew in
+   the middle of the check and the turn is saved in one replica's memory only; we
+   let the error reach the channel, whose guard (``bot.channels.guard``) asks the
+   person in Dutch to send the message again -- the check continues at the open
+   question -- test: a failing store raises through Rasa's wrapper; ``make cluster-test``
+   restarts PostgreSQL during checks.
 
 Not patches (nothing of Rasa is replaced):
 
@@ -57,6 +65,7 @@ from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
@@ -151,6 +160,20 @@ def carried_on_applied_events(_rasa_method: Any) -> Callable[..., Any]:
     return applied_events.applied_events
 
 
+def errors_reach_the_channel(_rasa_method: Any) -> Callable[..., None]:
+    """Raise the tracker store's error instead of falling back to an empty conversation.
+
+    Rasa calls this inside its ``except`` block; raising there ends the message,
+    and the channel's guard answers it. The error text is not logged here: it
+    may hold a statement's values (the channel logs the exception by type).
+    """
+
+    def on_error(self: FailSafeTrackerStore, error: Exception) -> None:
+        raise error
+
+    return on_error
+
+
 @dataclass(frozen=True)
 class Patch:
     """``owner.name`` becomes ``build(Rasa's attribute)`` while installed."""
@@ -164,6 +187,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch(RemoteAction, "_validate_action_result", cached_response_validator),
     Patch(MessageProcessor, "_parse_message_with_graph", payload_shortcut),
     Patch(DialogueStateTracker, "applied_events", carried_on_applied_events),
+    Patch(FailSafeTrackerStore, "on_tracker_store_error", errors_reach_the_channel),
+    Patch(FailSafeTrackerStore, "on_tracker_store_retrieve_error", errors_reach_the_channel),
 )
 
 #: Rasa's attributes that are replaced right now, by patch.

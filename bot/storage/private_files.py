@@ -70,6 +70,8 @@ def tighten_file(path: Path) -> None:
         pass
     except PermissionError:
         logger.warning("could not make %s private (not its owner)", path)
+    except OSError as exc:  # a read-only mount, e.g. a Kubernetes Secret volume
+        logger.warning("could not make %s private: %s", path, exc.strerror or exc)
 
 
 def private_database(path: Path) -> None:

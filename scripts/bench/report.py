@@ -14,6 +14,7 @@ from scripts.bench.profile_turn import STAGE_LABELS
 from scripts.bench.training import TrainedModel
 
 if TYPE_CHECKING:
+    from scripts.bench.cluster_profile import ClusterRun
     from scripts.bench.run import BotRun, LoadTest
 
 P95_RATIO_TARGET = 1.5  # at 1 user: our p95 <= 1.5 x the stock bot's p95
@@ -104,6 +105,9 @@ class Inputs:
     stock: BotRun
     load_test: LoadTest
     load_average: dict[str, tuple[float, float, float]]
+    #: The cluster profile through nginx; None with ``cluster_error`` when it failed.
+    cluster: ClusterRun | None = None
+    cluster_error: str | None = None
 
 
 def _verdict(passed: bool | None) -> str:
@@ -427,6 +431,46 @@ def _load_test(t: LoadTest) -> list[str]:
     return lines
 
 
+def _cluster(inputs: Inputs) -> list[str]:
+    """The cluster profile beside the embedded one: what the cluster costs on this machine."""
+    if inputs.cluster is None:
+        return [f"Not measured: {inputs.cluster_error or 'the phase did not run'}."]
+    run = inputs.cluster
+    memory = ", ".join(f"{kind} {mib:.0f} MiB" for kind, mib in sorted(run.rss_mib.items()))
+    lines = [
+        "`make cluster` on free ports in the bench's work folder: nginx in front of two Rasa "
+        "replicas (round robin), two action servers behind nginx's action pool, two web "
+        "apps, PostgreSQL for the results and the conversations, Redis for Rasa's lock "
+        "store. The same check and load levels as section 4, sent to nginx. Everything, "
+        "the load generator included, shares this machine's cores: on 2 cores this shows "
+        "what the cluster costs, not what more machines would gain.",
+        "",
+        f"Ready {run.start_seconds:.0f} s after the start (PostgreSQL set up from nothing, "
+        f"both replicas loading the model at once). Resident memory after warm-up: {memory}; "
+        f"{sum(run.rss_mib.values()):.0f} MiB in all, against "
+        f"{sum(inputs.ours.rss_mib.values()):.0f} MiB for the embedded profile.",
+        "",
+        "| users | profile | messages | conversations | p50 | p95 | p99 | max | throughput "
+        "| errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    embedded = {level.users: level for level in inputs.ours.levels}
+    for level in run.levels:
+        if level.users in embedded:
+            lines.append(_level_row(str(level.users), "embedded", embedded[level.users]))
+        lines.append(_level_row(str(level.users), "cluster", level))
+    lines += ["", "Cluster / embedded:", "", "| users | p50 | p95 | throughput |",
+              "| --- | --- | --- | --- |"]  # fmt: skip
+    for level in run.levels:
+        base = embedded.get(level.users)
+        if base is not None and base.p50_ms and base.p95_ms and base.throughput:
+            lines.append(
+                f"| {level.users} | {level.p50_ms / base.p50_ms:.2f}x "
+                f"| {level.p95_ms / base.p95_ms:.2f}x | {level.throughput / base.throughput:.2f}x |"
+            )
+    return lines
+
+
 def render(inputs: Inputs, history: str = "") -> str:
     """The whole report; ``history`` (see :func:`history_of`) is carried over at the end."""
     t = targets(inputs.ours.levels, inputs.stock.levels)
@@ -497,6 +541,10 @@ def render(inputs: Inputs, history: str = "") -> str:
         f"## 5. Load test: {users} users complete the check",
         "",
         *_load_test(inputs.load_test),
+        "",
+        "## 6. The cluster profile on the same machine",
+        "",
+        *_cluster(inputs),
     ]
     if history:
         lines += ["", history]

@@ -2,8 +2,9 @@
 
 Order: machine, answer parser, training (ours, stock ``rasa init``, Rasa's default NLU
 pipeline on our data), held-out NLU tests, the stock bot's server and load levels, our
-bot's server, load levels, the 100-user load test with its storage check, and a profile
-of one turn of each bot. Exit status 1 when the load test fails its checks.
+bot's server, load levels, the 100-user load test with its storage check, a profile
+of one turn of each bot, and the cluster profile's load levels through nginx. Exit
+status 1 when the load test fails its checks or the cluster phase fails.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.bench import load, nlu_compare, parser_accuracy, report, storage_check, training
+from scripts.bench.cluster_profile import ClusterRun, run_cluster
 from scripts.bench.common import PYTHON, ROOT, base_env, progress
 from scripts.bench.machine import describe
 from scripts.bench.servers import Deployment, start_ours, start_stock
@@ -247,6 +249,16 @@ def main(argv: list[str] | None = None) -> int:
     ours, load_test = run_ours(ours_model.path, work, settings, run_id, stock)
     stock.profile = _profile("stock", stock_model.path, None, work,
                              settings.profile_conversations)  # fmt: skip
+    _loadavg(loads, "cluster")
+    cluster: ClusterRun | None = None
+    cluster_error = None
+    try:
+        cluster = run_cluster(work, settings, run_id)
+    except Exception as error:  # reported, and the run fails: the cluster is part of the product
+        cluster_error = (
+            f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        )
+        progress(f"cluster phase FAILED: {cluster_error}")
     _loadavg(loads, "end")
 
     earlier = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
@@ -255,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             machine=machine, quick=args.quick, seconds=time.monotonic() - started,
             parser=parser_result, nlu=nlu, models={"ours": ours_model, "stock": stock_model,
             "default": default_model}, ours=ours, stock=stock, load_test=load_test,
-            load_average=loads,
+            load_average=loads, cluster=cluster, cluster_error=cluster_error,
         ),
         history=report.history_of(earlier),
     )  # fmt: skip
@@ -265,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     if not load_test.passed:
         progress("load test FAILED its checks")
+        return 1
+    if cluster is None or any(level.errors for level in cluster.levels):
+        progress("cluster phase FAILED (see section 6 of the report)")
         return 1
     progress(f"done in {(time.monotonic() - started) / 60:.1f} min")
     return 0

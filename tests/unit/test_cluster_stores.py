@@ -319,6 +319,10 @@ def test_endpoints_put_the_tracker_on_postgresql_and_add_the_redis_lock_store():
     }  # fmt: skip
     assert rendered["action_endpoint"]["url"] == "http://127.0.0.1:5150/webhook"
     assert "lock_store" not in render_endpoints(template, {})
+    in_containers = render_endpoints(
+        template, {"KC_ACTION_ENDPOINT_URL": "http://nginx:5150/webhook"}
+    )
+    assert in_containers["action_endpoint"]["url"] == "http://nginx:5150/webhook"
 
 
 def test_a_sqlite_file_is_still_the_default(tmp_path):

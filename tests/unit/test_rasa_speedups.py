@@ -325,3 +325,33 @@ def test_the_tracker_sql_names_rasas_session_start_event() -> None:
     from bot.storage.tracker_sql import SESSION_STARTED
 
     assert SessionStarted.type_name == SESSION_STARTED
+
+
+class BrokenStore:
+    """A tracker store whose database is down (as during a PostgreSQL restart)."""
+
+    domain = Domain.empty()
+    event_broker = None
+
+    async def retrieve(self, sender_id: str) -> None:
+        raise ConnectionError("database down")
+
+    async def retrieve_full_tracker(self, sender_id: str) -> None:
+        raise ConnectionError("database down")
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        raise ConnectionError("database down")
+
+
+async def test_tracker_store_errors_reach_the_channel_instead_of_an_empty_conversation(
+    restore_rasa,
+):
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    wrapped = FailSafeTrackerStore(BrokenStore())  # as Rasa's agent wraps every store
+    assert await wrapped.retrieve("s1") is None  # Rasa's own: a new, empty conversation
+    speedups.install_speedups()
+    for call in (wrapped.retrieve("s1"), wrapped.retrieve_full_tracker("s1"),
+                 wrapped.save(DialogueStateTracker("s1", []))):  # fmt: skip
+        with pytest.raises(ConnectionError):
+            await call
