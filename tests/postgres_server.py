@@ -79,16 +79,33 @@ class PostgresServer:
              "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"],
             check=True, capture_output=True, timeout=START_TIMEOUT_SECONDS,
         )  # fmt: skip
-        options = (
+        self.start_server()
+        return self
+
+    @property
+    def options(self) -> str:
+        """The server's command-line options: this port, loopback only, no fsync (tests)."""
+        return (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+
+    def stop_server(self) -> None:
+        """PostgreSQL goes down (fast shutdown: open connections are cut)."""
         subprocess.run(
-            [*user, server_program("pg_ctl"), "-D", str(data), "-o", options,
-             "-l", str(self.folder / "server.log"), "-w", "-t", str(START_TIMEOUT_SECONDS), "start"],
+            [*_as_server_user(), server_program("pg_ctl"), "-D", str(self.folder / "data"),
+             "-m", "fast", "-w", "stop"],
+            check=True, capture_output=True, timeout=START_TIMEOUT_SECONDS,
+        )  # fmt: skip
+
+    def start_server(self) -> None:
+        """PostgreSQL starts (again), on the same port and folder."""
+        subprocess.run(
+            [*_as_server_user(), server_program("pg_ctl"), "-D", str(self.folder / "data"),
+             "-o", self.options, "-l", str(self.folder / "server.log"), "-w",
+             "-t", str(START_TIMEOUT_SECONDS), "start"],
             check=True, capture_output=True, timeout=START_TIMEOUT_SECONDS + 10,
         )  # fmt: skip
-        return self
 
     def restart(self) -> None:
         """A fast restart: every open connection is cut (for the retry tests)."""

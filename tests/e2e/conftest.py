@@ -154,13 +154,17 @@ def fake_graph():
     graph.stop()
 
 
-@pytest.fixture(scope="session")
-def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterator[BotServers]:
+def launch_bot_servers(
+    var_dir: Path, graph_url: str, extra_env: dict[str, str] | None = None
+) -> BotServers:
+    """The action server and Rasa as `make run` starts them, on free ports, in ``var_dir``.
+
+    ``extra_env`` adds settings, e.g. the cluster profile's database URLs.
+    """
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}; run `make train` first")
-    var_dir = tmp_path_factory.mktemp("var")
     log_dir = var_dir / "log"
-    log_dir.mkdir()
+    log_dir.mkdir(exist_ok=True)
     action_port, rasa_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -174,12 +178,14 @@ def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterato
         "WHATSAPP_APP_SECRET": WHATSAPP_SECRET,
         "WHATSAPP_ACCESS_TOKEN": "test-access-token",
         "WHATSAPP_PHONE_NUMBER_ID": "1234567890",
-        "WHATSAPP_GRAPH_BASE_URL": fake_graph.url,
+        "WHATSAPP_GRAPH_BASE_URL": graph_url,
         "WHATSAPP_BACKOFF_SECONDS": "0.05",
         "KC_PUBLIC_WEB_URL": PUBLIC_WEB_URL,
     }
-    for name in ("KC_RESULTS_DB", "KC_IDENTITY_KEY", "KC_IDENTITY_KEY_FILE"):
+    for name in ("KC_RESULTS_DB", "KC_IDENTITY_KEY", "KC_IDENTITY_KEY_FILE", "KC_DATABASE_URL",
+                 "KC_TRACKER_DATABASE_URL", "KC_REDIS_URL"):  # fmt: skip
         env.pop(name, None)
+    env.update(extra_env or {})
     endpoints = write_endpoints(ROOT / "endpoints.yml", var_dir / "endpoints.yml", env)
     actions_command = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
                        "--port", str(action_port), *DEBUG]  # fmt: skip
@@ -197,6 +203,16 @@ def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterato
     try:
         wait_until_up(f"http://127.0.0.1:{action_port}/health", servers.processes, log_dir)
         servers.start_rasa()
+    except BaseException:
+        servers.stop()
+        raise
+    return servers
+
+
+@pytest.fixture(scope="session")
+def bot_servers(tmp_path_factory: pytest.TempPathFactory, fake_graph) -> Iterator[BotServers]:
+    servers = launch_bot_servers(tmp_path_factory.mktemp("var"), fake_graph.url)
+    try:
         yield servers
     finally:
         servers.stop()
