@@ -3,6 +3,11 @@
 Rasa's own channel answers a body that is not a JSON object with a 500, and
 without a sender it files the message under one shared "default"
 conversation. Here such requests get a 400 that says what is wrong.
+
+A client may give each message an id (``"message_id": "..."``, any text up to
+128 characters, e.g. a UUID) and send it again with the same id when a reply
+got lost: the bot then answers the copy with what it said to the first one
+and handles nothing twice (``bot.rasa_integration.replayed_turns``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from sanic.exceptions import InvalidUsage as BadRequest  # the 400 error in this
 from sanic.request import Request
 
 from bot.channels.observed import metrics_endpoint, observed, ready_endpoint
+from bot.rasa_integration.replayed_turns import MAX_MESSAGE_ID_LENGTH, METADATA_KEY
 
 MAX_SENDER_LENGTH = 255
 MAX_MESSAGE_LENGTH = 20_000
@@ -59,8 +65,18 @@ class KlantcontactRestInput(RestInput):
         return self.name()
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        metadata = _body(request).get("metadata")
-        return metadata if isinstance(metadata, dict) else None
+        body = _body(request)
+        metadata = body.get("metadata")
+        metadata = dict(metadata) if isinstance(metadata, dict) else {}
+        metadata.pop(METADATA_KEY, None)  # only the checked field below may set it
+        message_id = body.get("message_id")
+        if message_id is not None:
+            if not isinstance(message_id, str) or not 0 < len(message_id) <= MAX_MESSAGE_ID_LENGTH:
+                raise BadRequest(
+                    f"'message_id' must be a text of 1 to {MAX_MESSAGE_ID_LENGTH} characters"
+                )
+            metadata[METADATA_KEY] = message_id
+        return metadata or None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(observed(on_new_message, self.name()))

@@ -26,6 +26,11 @@ One line each: what is replaced -- why -- measured gain -- how it is verified.
    person in Dutch to send the message again -- the check continues at the open
    question -- test: a failing store raises through Rasa's wrapper; ``make cluster-test``
    restarts PostgreSQL during checks.
+5. ``MessageProcessor.handle_message`` -- a fix too: a message a client sends twice with
+   the same id (a lost reply) is answered again from the conversation instead of being
+   handled twice (``bot.rasa_integration.replayed_turns``); messages without an id are
+   handled as before, at no cost -- test: a second copy changes nothing and gets the
+   same replies; ``make cluster-test`` loses replies on purpose.
 
 Not patches (nothing of Rasa is replaced):
 
@@ -79,7 +84,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.cli import print_error_and_exit
 
-from bot.rasa_integration import applied_events
+from bot.rasa_integration import applied_events, replayed_turns
 
 #: The only Rasa version these patches were measured and tested on.
 TESTED_RASA_VERSION = "3.6.21"
@@ -174,6 +179,23 @@ def errors_reach_the_channel(_rasa_method: Any) -> Callable[..., None]:
     return on_error
 
 
+def answered_once(handle_message: Callable[..., Any]) -> Callable[..., Any]:
+    """``handle_message`` that answers a repeated client message id from the conversation."""
+
+    async def handle_once(self: MessageProcessor, message: Any) -> Any:
+        message_id = replayed_turns.client_message_id(message.metadata)
+        if message_id is not None:
+            tracker = await self.tracker_store.retrieve(message.sender_id)
+            replies = replayed_turns.replies_to(tracker.events if tracker else (), message_id)
+            if replies is not None:
+                for reply in replies:
+                    await message.output_channel.send_response(message.sender_id, reply)
+                return getattr(message.output_channel, "messages", None)
+        return await handle_message(self, message)
+
+    return handle_once
+
+
 @dataclass(frozen=True)
 class Patch:
     """``owner.name`` becomes ``build(Rasa's attribute)`` while installed."""
@@ -189,6 +211,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch(DialogueStateTracker, "applied_events", carried_on_applied_events),
     Patch(FailSafeTrackerStore, "on_tracker_store_error", errors_reach_the_channel),
     Patch(FailSafeTrackerStore, "on_tracker_store_retrieve_error", errors_reach_the_channel),
+    Patch(MessageProcessor, "handle_message", answered_once),
 )
 
 #: Rasa's attributes that are replaced right now, by patch.

@@ -48,13 +48,19 @@ class RestClient:
         self.recorder = recorder
         self.sent = 0
 
-    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, message: str, message_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One message; with ``message_id`` a copy sent again is answered, not handled twice."""
         self.sent += 1
         started = time.perf_counter()
+        body: dict[str, str] = {"sender": sender, "message": message}
+        if message_id is not None:
+            body["message_id"] = message_id
         try:
             async with self.session.post(
                 self.url,
-                json={"sender": sender, "message": message},
+                json=body,
                 timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT_SECONDS),
             ) as response:
                 body = await response.read()

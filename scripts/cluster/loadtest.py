@@ -4,11 +4,11 @@ A fresh cluster in a temporary folder (never the developer's var/cluster), on fr
 ports. Stage 1: ``users`` people at once, each doing checks one after the other;
 meanwhile Rasa replica 1 and action server 1 are killed (SIGKILL) and started again.
 Stage 2: a few people halfway through the check while PostgreSQL restarts
-(``pg_ctl restart -m fast``). Stage 3 (a measurement): a reply lost after the bot
-handled the turn, the rare case a SIGKILL between saving and answering makes. Then
-PostgreSQL must hold every completed check once, equal to what the person was shown;
-no conversation of stages 1 and 2 may have lost its place; no person may have seen an
-HTTP error (only the Dutch "probeer het opnieuw").
+(``pg_ctl restart -m fast``). Stage 3: a reply lost after the bot handled the turn,
+the rare case a SIGKILL between saving and answering makes; the person sends the
+message again with the same id. Then PostgreSQL must hold every completed check once,
+equal to what the person was shown; no conversation may have lost its place; no
+person may have seen an HTTP error (only the Dutch "probeer het opnieuw").
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,16 +129,24 @@ class Person:
             self.tally.by_stage.setdefault(self.tally.stage, Counter())[served] += 1
             self.tally.stages_seen.setdefault(self.conversation, set()).add(self.tally.stage)
 
-    async def send(self, sender: str, text: str) -> list[dict[str, Any]]:
-        """Send ``text``; on "probeer het opnieuw", no reply or an error: wait, send again."""
+    async def send(
+        self, sender: str, text: str, message_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Send ``text``; on "probeer het opnieuw", no reply or an error: wait, send again.
+
+        Every copy carries one message id (REST ``message_id``), as a chat client that
+        sends again does: a copy of a message the bot did handle is answered again,
+        not handled twice.
+        """
         assert self.client is not None
+        message_id = message_id or uuid.uuid4().hex
         for attempt in range(MAX_SENDS_PER_MESSAGE):
             if attempt:
                 self.tally.resent += 1
                 await asyncio.sleep(RESEND_PAUSE_SECONDS)
             started = time.monotonic()
             try:
-                messages = await self.client.send(sender, text)
+                messages = await self.client.send(sender, text, message_id)
             except ConversationError as exc:
                 self.tally.http_errors.append(str(exc)[:200])
                 continue
@@ -226,10 +235,11 @@ class Person:
             # After "Bedoel je ...?" a person taps one of the offered answers.
             text = button["title"] if typed and not reasked else button["payload"]
             typed_last = text == button["title"]
+            message_id = uuid.uuid4().hex
             if turn == lose_reply_at:
-                await self.send(sender, text)  # handled by the bot; the reply is lost
+                await self.send(sender, text, message_id)  # handled by the bot; reply lost
                 self.tally.lost_replies += 1
-            messages = await self.send(sender, text)
+            messages = await self.send(sender, text, message_id)
         raise ConversationError("the check did not end")
 
     def _bot_restarted(

@@ -110,10 +110,26 @@ class Outcome:
                 f"to the result at the right question ({two.tally.lost_conversations()} lost "
                 "their place)",
             ),
+            *self._stage_three_checks(),
             (
                 not self.dead,
                 f"every process still ran at the end ({', '.join(self.dead) or 'yes'})",
             ),
+        ]
+
+    def _stage_three_checks(self) -> list[tuple[bool, str]]:
+        three = self.stage_three
+        if three is None:
+            return []
+        people = three.typed + three.tapped
+        lost = three.tally.lost_conversations()
+        return [
+            (
+                three.completed == people and lost == 0,
+                f"a reply lost after the bot handled the turn: the message sent again with "
+                f"its id was answered, not handled twice; {three.completed} of {people} went "
+                f"on to the result, {lost} lost their place",
+            )
         ]
 
     @property
@@ -217,16 +233,17 @@ def _stage_two_lines(two: StageTwo) -> list[str]:
 
 
 def _stage_three_lines(three: StageThree) -> list[str]:
-    """A measurement, not a pass/fail check: the limit of re-sending after a lost reply."""
+    """Re-sending after a lost reply: the same message id is answered, not handled again."""
     tally = three.tally
     lines = [
         "",
-        "## Stage 3 (measured, not pass/fail): a reply lost after the bot handled the turn",
+        "## Stage 3: a reply lost after the bot handled the turn",
         "",
         "A replica killed after saving the conversation but before answering loses the reply"
         " of a turn that did happen; the person gets the retry text and sends the answer"
         f" again. Simulated here for {three.tapped} people tapping and {three.typed} typing:"
-        f" at answer {three.at + 1} the reply is dropped and the message sent again.",
+        f" at answer {three.at + 1} the reply is dropped and the message sent again with the"
+        " same REST `message_id` (bot/rasa_integration/replayed_turns.py).",
         "",
         f'- re-sent buttons refused as stale ("Die knop hoort bij een andere vraag", then '
         f"the right next question): {tally.stale_buttons}",

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+import requests
 
 from bot.advice.rules import load_advice
 from bot.check.assessment import KIND_SCALE, Assessment, Question
@@ -194,3 +195,37 @@ def test_a_check_survives_a_restart_of_rasa(bot_servers, assessment, begin_check
     assert open_question_of(messages, assessment).id == "tijden"
     stored = json.loads(bot_servers.cli("results", "--sender", sender, "--json").stdout)
     assert stored["answers"] == {"toestemming": "ja", "beroep": "horeca", "opleiding": "vmbo"}
+
+
+def test_a_message_sent_again_with_its_id_is_answered_again_not_handled_twice(
+    bot_servers, assessment
+):
+    """A lost reply: the person sends the same typed answer again (REST ``message_id``)."""
+    sender = "e2e-same-id"
+
+    def send(text: str, message_id: str) -> list[dict[str, Any]]:
+        response = requests.post(
+            f"{bot_servers.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text, "message_id": message_id},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    send("hoi", "id-1")
+    send("ja", "id-2")
+    first = send("ik werkte in de horeca", "id-3")
+    assert open_question_of(first, assessment).id == "opleiding"
+    again = send("ik werkte in de horeca", "id-3")  # the reply got lost: sent again
+    assert again == first
+    stored_once = stored(bot_servers, sender)["answers"]
+    assert set(stored_once) == {"toestemming", "beroep"}
+    after = send("mbo 3", "id-4")
+    assert open_question_of(after, assessment).id not in ("beroep", "opleiding")
+    assert stored(bot_servers, sender)["answers"]["opleiding"] == "mbo34"
+    wrong = requests.post(
+        f"{bot_servers.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "hoi", "message_id": ["not", "text"]},
+        timeout=60,
+    )
+    assert wrong.status_code == 400 and "message_id" in wrong.text
