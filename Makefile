@@ -133,8 +133,9 @@ nlu-heldout: $(MODEL)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/data/nlu_heldout --out results/nlu
 	$(PY) scripts/check_nlu_accuracy.py results/nlu/intent_report.json --minimum 0.90
 
+# The servers' logs stay in var/e2e/ after the run (pytest would rotate its own folders).
 e2e: $(MODEL) $(NODE_STAMP) $(CHROMIUM)
-	$(PY) -m pytest -q -m e2e tests/e2e
+	$(PY) -m pytest -q -m e2e tests/e2e --basetemp=$(KC_VAR_DIR)/e2e
 
 # Typed answers and questions about the work on the sealed set -> docs/nlu-eval.md;
 # fails below the gates (scripts/nlu_eval/__main__.py).
