@@ -15,7 +15,9 @@ The action server's address comes from ``bot.config.ChannelSettings``."""
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -87,6 +89,13 @@ class CountingOutput(OutputChannel):
         await self.inner.send_text_with_buttons(recipient_id, text, buttons, **kwargs)
 
 
+def where_raised(error: BaseException) -> str:
+    """The error's type and the file and line that raised it, without its text."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{place}"
+
+
 def guarded(on_new_message: Handler, probe: Callable[[], Awaitable[bool]] | None = None) -> Handler:
     """``on_new_message`` that says sorry in Dutch when a message got no reply.
 
@@ -101,9 +110,9 @@ def guarded(on_new_message: Handler, probe: Callable[[], Awaitable[bool]] | None
         result = None
         try:
             result = await on_new_message(message)
-        except Exception:
-            # Logged without the message text (channels would log it): no personal data.
-            logger.exception("a message could not be handled")
+        except Exception as error:
+            # Neither the message nor the error's text: a database error may quote values.
+            logger.error("a message could not be handled: %s", where_raised(error))
             await counting.inner.send_text_message(message.sender_id, ACTION_SERVER_DOWN)
             return result
         if counting.sent == 0:

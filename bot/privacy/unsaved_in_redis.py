@@ -8,9 +8,9 @@ with persistence off (no RDB snapshot, no append-only file). Each
 conversation expires one day after its last message, as in
 ``bot.privacy.unsaved_conversations.MemoryOnly``, whose interface this has.
 
-The Redis key is the person's pseudonym, not the sender id (a WhatsApp
-sender id is a phone number); the sender id is kept inside the value, where
-Rasa's ``keys()`` needs it.
+The Redis key is the person's pseudonym, not the sender id (a REST client
+chooses its own sender ids, which may say more than they should); the sender
+id is kept inside the value, where Rasa's ``keys()`` needs it.
 """
 
 from __future__ import annotations

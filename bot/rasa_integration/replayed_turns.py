@@ -35,21 +35,22 @@ def client_message_id(metadata: Mapping[str, Any] | None) -> str | None:
 
 
 def replies_to(events: Iterable[Event], message_id: str) -> list[dict[str, Any]] | None:
-    """What the bot said after the user message with this id, up to the next user message.
+    """What the bot said to the user message with this id, up to the next user message.
 
-    None when no user message has this id, or when the bot said nothing to it
-    (then the message is handled as new: the first copy did not get through).
+    A message may be in the conversation more than once (a copy the bot could
+    not answer is handled again): the last copy the bot answered counts. None
+    when no copy has this id or the bot said nothing to any of them (then the
+    message is handled as new: no copy got through).
     """
-    found = False
-    replies: list[dict[str, Any]] = []
+    answered: list[dict[str, Any]] | None = None
+    current: list[dict[str, Any]] | None = None
     for event in events:
         if isinstance(event, UserUttered):
-            if found:
-                break
-            found = client_message_id(event.metadata) == message_id
-        elif found and isinstance(event, BotUttered):
+            answered = current or answered
+            current = [] if client_message_id(event.metadata) == message_id else None
+        elif current is not None and isinstance(event, BotUttered):
             reply = {key: value for key, value in (event.data or {}).items() if value}
             if event.text:
                 reply["text"] = event.text
-            replies.append(reply)
-    return replies if found and replies else None
+            current.append(reply)
+    return current or answered

@@ -169,8 +169,9 @@ def errors_reach_the_channel(_rasa_method: Any) -> Callable[..., None]:
     """Raise the tracker store's error instead of falling back to an empty conversation.
 
     Rasa calls this inside its ``except`` block; raising there ends the message,
-    and the channel's guard answers it. The error text is not logged here: it
-    may hold a statement's values (the channel logs the exception by type).
+    and the channel's guard answers it. The error text is not logged here, and
+    the guard logs only its type and where it was raised: a database error's
+    text may quote a statement's values.
     """
 
     def on_error(self: FailSafeTrackerStore, error: Exception) -> None:
@@ -185,8 +186,14 @@ def answered_once(handle_message: Callable[..., Any]) -> Callable[..., Any]:
     async def handle_once(self: MessageProcessor, message: Any) -> Any:
         message_id = replayed_turns.client_message_id(message.metadata)
         if message_id is not None:
-            tracker = await self.tracker_store.retrieve(message.sender_id)
-            replies = replayed_turns.replies_to(tracker.events if tracker else (), message_id)
+            # Our store's events lookup keeps its cached tracker for the turn that follows.
+            store = getattr(self.tracker_store, "_tracker_store", self.tracker_store)
+            if hasattr(store, "current_events"):
+                events = await store.current_events(message.sender_id)
+            else:
+                tracker = await self.tracker_store.retrieve(message.sender_id)
+                events = tracker.events if tracker else []
+            replies = replayed_turns.replies_to(events, message_id)
             if replies is not None:
                 for reply in replies:
                     await message.output_channel.send_response(message.sender_id, reply)

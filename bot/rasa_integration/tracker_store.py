@@ -12,9 +12,11 @@ used only while the database still holds exactly its events, so a change by
 another process (erasure from the CLI, retention, another Rasa replica) is
 seen: the count of the session's events and the newest event's row id must
 both be what they were when this process saved it. A replica that added a
-message raises both; one that deleted and rewrote the conversation cannot
-reuse the row ids. That check is one prepared SQL query (Rasa's ORM query for
-the same count took longer than the rest of the load), and a kept tracker
+message raises both; one that deleted and rewrote the conversation gets new
+row ids on PostgreSQL (SQLite could hand out the deleted highest id again,
+but with SQLite there is one Rasa process, which sees its own deletions).
+That check is one prepared SQL query (Rasa's ORM query for the same count
+took longer than the rest of the load), and a kept tracker
 handed out is saved from the count already known instead of counting again.
 
 A conversation in which the person said no to storing is never written: from
@@ -52,7 +54,7 @@ from bot.storage.tracker_sql import (
     count_events,
     current_session_count_statement,
     delete_conversation,
-    reconnecting_engine,
+    rebuilt_engine,
     session_factory,
     tune_sqlite_engine,
 )
@@ -78,8 +80,11 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         if kwargs.get("dialect", "sqlite") == "sqlite" and not kwargs.get("host"):
             private_database(Path(str(kwargs.get("db", "rasa.db"))))  # 0600 before SQLite opens it
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "postgresql":  # the cluster profile
-            self.engine = reconnecting_engine(self.engine, **create_engine_kwargs(self.engine.url))
+        if self.engine.url.database not in (None, "", ":memory:"):  # a new engine: same data
+            postgresql = self.engine.dialect.name == "postgresql"  # the cluster profile
+            self.engine = rebuilt_engine(
+                self.engine, pre_ping=postgresql, **create_engine_kwargs(self.engine.url)
+            )
             self.sessionmaker = session_factory(self.engine)
         #: Conversations of people who said no to storing (never written to the database):
         #: in this process, or in Redis when KC_REDIS_URL is set (several replicas).
@@ -129,6 +134,21 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
                 return tracker
         return await super().retrieve(sender_id)
 
+    async def current_events(self, sender_id: str) -> list[Any]:
+        """The conversation's events, without handing out the kept tracker.
+
+        For the lookup of a repeated message id (``bot.rasa_integration.replayed_turns``),
+        which runs before Rasa's own ``retrieve`` in the same turn.
+        """
+        unsaved = self.memory_only.get(sender_id)
+        if unsaved is not None:
+            return list(unsaved.events)
+        kept = self._kept.get(sender_id)
+        if kept is not None and self.stored_state(sender_id) == kept[1]:
+            return list(kept[0].events)
+        tracker = await super().retrieve(sender_id)
+        return list(tracker.events) if tracker is not None else []
+
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         unsaved = self.memory_only.get(conversation_id)
         if unsaved is not None:
@@ -169,7 +189,13 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             self.memory_only.put(sender_id, tracker)
             return
         await super().save(tracker)
-        self._kept[tracker.sender_id] = (tracker, self.stored_state(sender_id))
+        try:
+            state = self.stored_state(sender_id)
+        except Exception as error:  # the turn is saved; only the cache entry is lost
+            logger.warning("a saved conversation is not kept in memory (%s)", type(error).__name__)
+            self._kept.pop(sender_id, None)
+            return
+        self._kept[tracker.sender_id] = (tracker, state)
         self._kept.move_to_end(tracker.sender_id)
         while len(self._kept) > KEPT_TRACKERS:
             self._kept.popitem(last=False)

@@ -140,6 +140,8 @@ class ResultsStore:
         self._lock = threading.RLock() if database_url is None else nullcontext()
         self._engine: sa.engine.Engine | None = None
         self._sqlite: sqlite3.Connection | None = None
+        # Threads (the health check runs in one) must not open a second engine.
+        self._opening = threading.Lock()
 
     @classmethod
     def in_memory(cls, clock: Clock = system_clock) -> ResultsStore:
@@ -165,7 +167,9 @@ class ResultsStore:
     def engine(self) -> sa.engine.Engine:
         """The open database, set up on first use (code uses reading/writing)."""
         if self._engine is None:
-            self._engine = self._open()  # its errors reach the caller through reading/writing
+            with self._opening:
+                if self._engine is None:
+                    self._engine = self._open()  # errors reach callers via reading/writing
         return self._engine
 
     @property

@@ -3,8 +3,9 @@
 Every query in ``bot.storage`` is built from these, so one implementation
 runs on both databases. On SQLite the tables themselves are created and
 migrated by ``bot.storage.schema`` (the DDL there is what older files have);
-on PostgreSQL ``bot.storage.schema`` creates them from this metadata. The two
-describe the same columns; ``tests/unit/test_store_schema.py`` compares them.
+on PostgreSQL ``bot.storage.schema_postgresql`` creates them from this
+metadata. The two describe the same columns;
+``tests/unit/test_cluster_stores.py`` compares them.
 
 Moments are ISO text in UTC (``results_store.iso``), so they sort and compare
 the same way on both databases.
@@ -141,7 +142,7 @@ def insertion_order(dialect_name: str) -> sa.sql.ColumnElement:
     """A column that grows with every new assessment row, to break ties in ``started_at``.
 
     SQLite has ``rowid``; the PostgreSQL table gets an identity column ``seq``
-    (``bot.storage.schema``), kept out of ``assessments`` above because older
+    (``bot.storage.schema_postgresql``), kept out of ``assessments`` above because older
     SQLite files do not have it.
     """
     return sa.literal_column("rowid" if dialect_name == "sqlite" else "seq")

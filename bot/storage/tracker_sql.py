@@ -40,19 +40,19 @@ def tune_sqlite_engine(engine: sa.engine.Engine) -> None:
         engine.dispose()  # connections opened before get the settings too
 
 
-def reconnecting_engine(engine: sa.engine.Engine, **kwargs: Any) -> sa.engine.Engine:
-    """The same database with ``pool_pre_ping`` and without parameters in error texts.
+def rebuilt_engine(engine: sa.engine.Engine, pre_ping: bool, **kwargs: Any) -> sa.engine.Engine:
+    """The same database without parameters in error texts, with ``pool_pre_ping`` if asked.
 
-    Rasa builds its PostgreSQL engine without a pre-ping, so after a
-    PostgreSQL restart every pooled connection fails once, one user message
-    each. With the ping a dead connection is replaced before use: one message
-    gets the Dutch retry reply (``bot.channels.guard``), the next one works.
     ``hide_parameters`` keeps message texts out of SQLAlchemy's error texts,
-    which Rasa logs.
+    which Rasa logs. Rasa builds its PostgreSQL engine without a pre-ping, so
+    after a PostgreSQL restart every pooled connection fails once, one user
+    message each. With the ping a dead connection is replaced before use: one
+    message gets the Dutch retry reply (``bot.channels.guard``), the next one
+    works. SQLite has no server to lose, so it goes without the ping.
     """
     url = engine.url
     engine.dispose()
-    return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    return sa.create_engine(url, pool_pre_ping=pre_ping, hide_parameters=True, **kwargs)
 
 
 def session_factory(engine: sa.engine.Engine) -> Any:

@@ -334,3 +334,37 @@ def test_a_sqlite_file_is_still_the_default(tmp_path):
             assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         store.close()
+
+
+async def test_a_failed_cache_check_after_a_save_does_not_fail_the_saved_turn(
+    domain, postgres_server, monkeypatch
+):
+    trackers = postgres_trackers(domain, postgres_server.new_database())
+    try:
+        tracker = DialogueStateTracker("s1", domain.slots)
+        tracker.update(said("hoi"))
+
+        def database_gone(sender_id: str) -> None:
+            raise ConnectionError("server closed the connection")
+
+        monkeypatch.setattr(trackers, "stored_state", database_gone)
+        await trackers.save(tracker)  # saved; only the in-memory copy is not kept
+        monkeypatch.undo()
+        assert "s1" not in trackers._kept
+        assert trackers.stored_event_count("s1") == 1
+    finally:
+        trackers.engine.dispose()
+
+
+async def test_the_events_lookup_for_a_repeated_message_keeps_the_cached_tracker(
+    domain, postgres_server
+):
+    trackers = postgres_trackers(domain, postgres_server.new_database())
+    try:
+        tracker = DialogueStateTracker("s1", domain.slots)
+        tracker.update(said("hoi"))
+        await trackers.save(tracker)
+        assert [e.text for e in await trackers.current_events("s1")] == ["hoi"]
+        assert await trackers.retrieve("s1") is tracker  # still the kept one, not re-read
+    finally:
+        trackers.engine.dispose()

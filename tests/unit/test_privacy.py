@@ -273,3 +273,19 @@ async def test_tracker_store_keeps_saved_trackers_until_the_database_changes(tmp
     # Erasure from the CLI (another process) is seen at once.
     tracker_events.delete_sender(db, "s1")
     assert await store.retrieve("s1") is None
+
+
+async def test_the_guard_logs_where_a_turn_failed_but_not_the_error_text(caplog):
+    async def failing(message: UserMessage) -> None:
+        raise RuntimeError("INSERT failed for sender 'whatsapp-31612345678' text 'mijn naam'")
+
+    async def up() -> bool:
+        return True
+
+    output = CollectingOutputChannel()
+    with caplog.at_level("ERROR"):
+        await guarded(failing, up)(UserMessage("mijn naam is Ljubomira", output, "s1"))
+    assert [m["text"] for m in output.messages] == [ACTION_SERVER_DOWN]
+    assert "RuntimeError at test_privacy.py:" in caplog.text
+    for secret in ("31612345678", "mijn naam", "Ljubomira"):
+        assert secret not in caplog.text

@@ -44,3 +44,19 @@ def test_only_a_text_id_counts():
     assert client_message_id({METADATA_KEY: "abc"}) == "abc"
     for metadata in (None, {}, {METADATA_KEY: ""}, {METADATA_KEY: 12}, {"other": "x"}):
         assert client_message_id(metadata) is None
+
+
+def test_the_last_answered_copy_counts_when_a_message_came_more_than_twice():
+    """Copy 1 got no answer (the guard said "probeer het opnieuw"), copy 2 was handled."""
+    events = [
+        said("hoi", "m1"),
+        BotUttered("Welkom!"),
+        said("horeca", "m2"),
+        ActionExecuted("action_listen"),
+        said("horeca", "m2"),
+        BotUttered("Wat is je hoogste diploma?"),
+    ]
+    assert replies_to(events, "m2") == [{"text": "Wat is je hoogste diploma?"}]
+    assert replies_to([*events, said("horeca", "m2")], "m2") == [
+        {"text": "Wat is je hoogste diploma?"}
+    ]  # copy 3, not answered yet: copy 2's answer is sent again
