@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import runtime
-from bot.conversation.faq_replies import faq_reply
+from bot.conversation.faq_replies import faq_reply, out_of_scope_reply
 from bot.conversation.messages import FAQ_TOPIC_ENTITY
 
 
@@ -29,4 +29,21 @@ class ActionAnswerFaq(Action):
             runtime.advice_content(),
         )
         dispatcher.utter_message(text=reply.text, buttons=reply.as_buttons())
+        return []
+
+
+class ActionOutOfScope(Action):
+    """A message outside the work: offer the closest topics if any are close, else say so."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reply = out_of_scope_reply(tracker.latest_message.get("text") or "", runtime.faq_topics())
+        if reply is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        else:
+            dispatcher.utter_message(text=reply.text, buttons=reply.as_buttons())
         return []

@@ -60,6 +60,17 @@ class Option:
 
 
 @dataclass(frozen=True)
+class UnclearWords:
+    """Words that fit two options equally ("middelbare school": vmbo or havo/vwo).
+
+    An answer in these words gets "Bedoel je ...?" with both, never a guess.
+    """
+
+    words: tuple[str, ...]
+    between: tuple[str, str]
+
+
+@dataclass(frozen=True)
 class Question:
     """One question of the check; scored when it belongs to a group."""
 
@@ -75,6 +86,7 @@ class Question:
     topic: str = ""
     #: The shared answer scale (e.g. "eens5"); empty for questions with their own options.
     scale: str = ""
+    unclear: tuple[UnclearWords, ...] = ()
 
     @property
     def answer_set(self) -> str:
@@ -248,6 +260,34 @@ class _Reader(ContentReader):
             short=short,
         )
 
+    def unclear(
+        self, spec: Mapping[str, Any], where: str, options: tuple[Option, ...]
+    ) -> tuple[UnclearWords, ...]:
+        if spec.get("unclear") is None:
+            return ()
+        ids = [o.id for o in options]
+        found: list[UnclearWords] = []
+        for i, raw in enumerate(self.sequence(spec.get("unclear"), f"{where}.unclear")):
+            item = self.mapping(raw, f"{where}.unclear[{i}]")
+            words, between = item.get("words"), item.get("between")
+            texts_ok = isinstance(words, list) and all(isinstance(w, str) for w in words)
+            if not texts_ok or not words:
+                raise self.fail(f"{where}.unclear[{i}].words", "must be a list of texts")
+            if (
+                not isinstance(between, list)
+                or len(set(between)) != 2
+                or len(between) != 2
+                or not all(b in ids for b in between)
+            ):
+                raise self.fail(f"{where}.unclear[{i}].between", f"must be two option ids of {ids}")
+            found.append(
+                UnclearWords(
+                    tuple(w.strip().lower() for w in words if w.strip()),
+                    (str(between[0]), str(between[1])),
+                )
+            )
+        return tuple(found)
+
     def question(
         self,
         raw: Any,
@@ -280,6 +320,7 @@ class _Reader(ContentReader):
         if free_text is not None and free_text not in {o.id for o in options}:
             raise self.fail(f"{where}.free_text_option", f"{free_text!r} is not an option id")
         return Question(
+            unclear=self.unclear(spec, where, options),
             id=self.text(spec, "id", where),
             kind=kind,
             text=self.text(spec, "text", where),

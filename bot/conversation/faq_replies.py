@@ -16,7 +16,7 @@ from bot.advice.rules import AdviceContent
 from bot.check.assessment import Assessment
 from bot.conversation.messages import FAQ_TOPIC_ENTITY, BotMessage, Button
 from bot.understanding.answer_parser import clearly_named_option
-from bot.understanding.faq_topics import choose_topic
+from bot.understanding.faq_topics import choose_topic, offer_for_unplaced
 
 #: The topic whose answer adds what the person's own work brings.
 EXPERIENCE_TOPIC = "ervaring"
@@ -26,6 +26,12 @@ NO_TOPIC = (
     "Daar heb ik geen antwoord op. Ik weet veel over werk in klantcontact, zoals salaris, "
     "werktijden, opleidingen en doorgroeien. Voor andere vragen kun je terecht op werk.nl "
     "of bij je adviseur van UWV."
+)
+
+#: A message the NLU placed outside the work that is still close to some topics.
+NOT_PLACED = (
+    "Die vraag kan ik niet goed plaatsen. Gaat het over een van deze onderwerpen? Tik erop. "
+    "Gaat het over iets anders? Daar kan ik je niet mee helpen. Kijk dan op werk.nl."
 )
 
 
@@ -59,6 +65,18 @@ def faq_reply(
     if not offered:
         return BotMessage(NO_TOPIC)
     return BotMessage(WHICH_TOPIC, tuple(Button(t.title, topic_payload(t)) for t in offered))
+
+
+def out_of_scope_reply(text: str, topics: tuple[Topic, ...]) -> BotMessage | None:
+    """The closest topics as buttons for a message the NLU placed outside the work.
+
+    None when no topic is close: then the plain out-of-scope reply fits.
+    """
+    by_id = {t.id: t for t in topics}
+    offered = [by_id[t] for t in offer_for_unplaced(text) if t in by_id]
+    if not offered:
+        return None
+    return BotMessage(NOT_PLACED, tuple(Button(t.title, topic_payload(t)) for t in offered))
 
 
 def _answer(topic: Topic, text: str, assessment: Assessment, advice: AdviceContent) -> str:

@@ -27,12 +27,14 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_integration.speedups import install_at_rasa_start
 from bot.understanding.faq_topics import rank_topics
+from bot.understanding.normalise import normalize
 from bot.understanding.requests import (
     MY_DATA,
     QUESTION,
     explicit_request,
     looks_like_question,
     mentions_personal_data,
+    starts_with_question_word,
 )
 
 #: Intents a question is never meant as: such a question goes to the FAQ.
@@ -45,6 +47,12 @@ OFTEN_MISTAKEN = frozenset(
     {"ask_why", "help", "pause", "go_back", "delete_data", "ask_advice_why", "more_advice"}
 )  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
+BOT_CHALLENGE = "bot_challenge"
+#: Words of a question about the bot itself ("wat ben jij", "praat ik met een mens").
+ABOUT_THE_BOT = frozenset(
+    {"jij", "je", "jou", "u", "bot", "robot", "chatbot", "mens", "computer", "ai", "persoon",
+     "echt", "automatisch", "machine", "programma"}
+)  # fmt: skip
 #: How sure the topic model must be to overrule such an intent.
 TOPIC_SURE = 0.5
 
@@ -64,6 +72,13 @@ def decided_intent(text: str, intent: str | None) -> str | None:
     if intent in NOT_A_QUESTION:
         return QUESTION
     if intent in OFTEN_MISTAKEN and rank_topics(text)[0][1] >= TOPIC_SURE:
+        return QUESTION
+    if (
+        intent == BOT_CHALLENGE  # "wat is dat voor werk eigenlijk" is no question about the bot
+        and starts_with_question_word(text)
+        and not ABOUT_THE_BOT & set(normalize(text).split())
+        and rank_topics(text)[0][1] >= TOPIC_SURE
+    ):
         return QUESTION
     return None
 

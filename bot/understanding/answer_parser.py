@@ -54,6 +54,10 @@ NUMBER_FILLERS = frozenset(
         "uh", "hmm", "oke", "ok", "knop"
     }
 )  # fmt: skip
+#: How an option is named when the words leave no doubt: its label, an alias, a labelled example.
+NAMED_PLAINLY = frozenset({"text", "typo", "example"})
+#: Words that make a typed number a button's place: "optie 3", "de 2e", "nummer 2".
+POSITION_WORDS = frozenset({"de", "het", "nr", "nummer", "optie", "keuze", "antwoord", "knop"})
 #: Words that carry no meaning of their own when comparing an answer with an option.
 STOPWORDS = frozenset(
     {
@@ -73,6 +77,9 @@ NEAR_EXACT = 94.0
 NAMED = 84.0
 LIKELY = 66.0
 CLEAR_LEAD = 8.0
+#: Words alone ("a few words only one option has") store an answer only this far ahead of the
+#: next option; closer, the bot asks "Bedoel je ...?" with the best one first.
+WORDS_LEAD = 25.0
 #: A typed compound ending in an option's word ("woensdagavond", "zaterdagavond").
 COMPOUND = 90.0
 #: Model probabilities for deciding.
@@ -91,7 +98,8 @@ COMBINATION_WORDS = frozenset(
 #: Words that say the free text names no job or school: "ik zit in de bijstand", "van alles".
 NO_FREE_TEXT = frozenset(
     {"bijstand", "uitkering", "werkloos", "ww", "wajong", "alles", "niks", "niets", "weet",
-     "idee", "geen", "nooit", "ziek", "ziektewet"}
+     "idee", "geen", "nooit", "ziek", "ziektewet", "uitzendwerk", "uitzendbureau", "flexwerk",
+     "oproepkracht", "oproepwerk"}
 )  # fmt: skip
 #: Where one part of an answer ends: a comma, or a word that opens the part chosen instead.
 CLAUSE_BREAK = re.compile(r"[,;.!]+|\s+(?=(?:maar|eerst|gewoon|liever|wel)\b)")
@@ -153,9 +161,16 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
             return result
     if NOT_ANY_OPTION.search(" ".join(words)):
         return ParsedAnswer(Outcome.UNKNOWN, via="none of them")
+    unclear = _by_unclear_words(question, words)
+    if unclear is not None:
+        return unclear
     chosen = _chosen_part(question, text)
     if chosen is not None:
-        return parse_answer(question, chosen)
+        from_part = parse_answer(question, chosen)
+        # "nog nooit gewerkt, ik was thuis voor de kinderen": the ruled-out part was the
+        # answer itself; the rest names no option, so read the whole message instead.
+        if not (from_part.matched and from_part.via == "free text"):
+            return from_part
     words = _preferred_part(words)
     combined = _by_combination(question, words)
     if combined is not None:
@@ -307,9 +322,44 @@ def _by_number(question: Question, words: list[str]) -> ParsedAnswer | None:
     if len(set(numbers)) != 1:
         return None
     number = numbers[0]
-    if 1 <= number <= len(question.options):
-        return ParsedAnswer(Outcome.MATCHED, question.options[number - 1], "number")
-    return ParsedAnswer(Outcome.UNKNOWN, via="number out of range")
+    if not 1 <= number <= len(question.options):
+        return ParsedAnswer(Outcome.UNKNOWN, via="number out of range")
+    by_position = question.options[number - 1]
+    by_label = _labels_naming(question).get(number)
+    positional = bool(POSITION_WORDS & set(words)) or not any(w.isdigit() for w in words)
+    if by_label is not None and by_label.id != by_position.id and not positional:
+        # "3" for the diploma: the third button, or "Mbo niveau 3 of 4"? Ask.
+        return ParsedAnswer(Outcome.CLARIFY, via="number", candidates=(by_position, by_label))
+    return ParsedAnswer(Outcome.MATCHED, by_position, "number")
+
+
+@lru_cache(maxsize=64)
+def _labels_naming(question: Question) -> dict[int, Option]:
+    """Numbers that an option's label says ("Mbo niveau 1 of 2"), with that option."""
+    named: dict[int, Option] = {}
+    for option in question.options:
+        for digits in re.findall(r"\b\d+\b", option.label):
+            named.setdefault(int(digits), option)
+    return named
+
+
+def _by_unclear_words(question: Question, words: list[str]) -> ParsedAnswer | None:
+    """Words that fit two options ("middelbare school") get both offered, unless the rest of
+    the answer names one option itself ("middelbare school, havo")."""
+    typed = f" {' '.join(words)} "
+    for unclear in question.unclear:
+        for phrase in sorted(unclear.words, key=len, reverse=True):
+            normalized = f" {normalize(phrase)} "
+            if normalized not in typed:
+                continue
+            rest = typed.replace(normalized, " ", 1).strip()
+            if rest and content_words(rest.split()):
+                from_rest = parse_answer(question, rest)
+                if from_rest.matched and from_rest.via in NAMED_PLAINLY:
+                    return from_rest
+            offer = tuple(question.option(i) for i in unclear.between)
+            return ParsedAnswer(Outcome.CLARIFY, via="unclear words", candidates=offer)  # type: ignore[arg-type]
+    return None
 
 
 def _by_exact_text(question: Question, words: list[str]) -> ParsedAnswer | None:
@@ -444,7 +494,7 @@ def _decide_fuzzy(question: Question, words: list[str], scores: dict[str, float]
     best_option, second_option = question.option(best_id), question.option(second_id)
     assert best_option is not None and second_option is not None
     hedged = _hedged(words) and best < NEAR_EXACT
-    if best >= SURE and best - second >= CLEAR_LEAD and not hedged:
+    if best >= SURE and best - second >= WORDS_LEAD and not hedged:
         return ParsedAnswer(Outcome.MATCHED, best_option, "words")
     if best >= LIKELY:
         offer = (best_option, second_option) if second >= max(LIKELY, best - 10) else (best_option,)

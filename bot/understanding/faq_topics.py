@@ -27,11 +27,14 @@ if TYPE_CHECKING:
 FAQ_EXAMPLES_FILE = PROJECT_ROOT / "data" / "nlu" / "faq.yml"
 FAQ_INTENT = "faq"
 #: Answer outright when the best topic is this likely and clearly ahead of the next.
-ANSWER_PROBABILITY = 0.45
+ANSWER_PROBABILITY = 0.5
 ANSWER_LEAD = 0.18
 #: Topics below this are not worth offering; below it for the best one, nothing fits.
 OFFER_PROBABILITY = 0.05
 MAX_OFFERED = 3
+#: A message the NLU did not take for a question about the work ("kan ik met mijn laptop thuis
+#: werken" as out of scope) still gets the closest topics as buttons when the best is this likely.
+UNPLACED_OFFER_PROBABILITY = 0.4
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,19 @@ def choose_topic(text: str) -> TopicChoice:
         return TopicChoice(best, (), ranked)
     offered = tuple(t for t, p in ranked[:MAX_OFFERED] if p >= OFFER_PROBABILITY)
     return TopicChoice(None, offered, ranked)
+
+
+def offer_for_unplaced(text: str) -> tuple[str, ...]:
+    """Topics worth offering for a message the NLU placed outside the work, or none.
+
+    Never an answer: the person taps a topic or asks again, so a real
+    out-of-scope question ("hoeveel verdient een programmeur") is not
+    answered with our salary facts.
+    """
+    ranked = rank_topics(text)
+    if ranked[0][1] < UNPLACED_OFFER_PROBABILITY:
+        return ()
+    return tuple(t for t, p in ranked[:MAX_OFFERED] if p >= OFFER_PROBABILITY)
 
 
 @lru_cache(maxsize=1)

@@ -70,7 +70,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bik (moet|ga) (nu |even |snel |ff )?(weg|gaan|eten|werken|bellen|koken|slapen)\b|"
             r"\bgeen tijd( meer)?\b|\bgeen zin meer (ik ga|ik stop|ik kap|doei)\b|^(ik heb )?(er )?geen zin meer$|"
             r"\bgeen zin meer in (deze|de|dit|die) (check|vragen|vragenlijst|test|chat)\b|\b(hou|houd|kap) (er )?(ermee |mee )?op\b|"
-            r"\bafsluiten\b|\bik kap ermee\b|\bbrb\b|\b(ff|even) weg\b|"
+            r"^(ik (wil|ga) )?(nu |even |maar )?afsluiten$|\b(chat|gesprek|check|test|dit|app) afsluiten\b|"
+            r"\bafsluiten (nu|voor nu|voor vandaag)\b|\bik kap ermee\b|\bbrb\b|\b(ff|even) weg\b|"
             r"\b(ga|wil|moet) (nu |even |ff )?stoppen\b|\bmoet (nu |even |ff )?(weg|gaan)\b|"
             r"\bkan ik (het |dit |de rest )?(later |straks |morgen |thuis )?(afmaken|verder)\b)",
         ),
@@ -189,9 +190,22 @@ def mentions_personal_data(text: str) -> bool:
     return bool(PERSONAL_DATA_WORDS & set(normalize(text).split()))
 
 
+#: Prepositions that may come before the question word: "in welke branches", "bij wie".
+QUESTION_PREPOSITIONS = frozenset({"in", "bij", "voor", "met", "op", "naar", "van", "tot", "vanaf"})
+
+
 def starts_with_question_word(text: str) -> bool:
     words = normalize(text).split()
     return bool(words) and words[0] in QUESTION_WORDS
+
+
+def starts_with_question_phrase(text: str) -> bool:
+    """A preposition, then the question word: "in welke sectoren", "bij wie".
+
+    Weaker than a question word first: "met wie dan ook" can open an answer.
+    """
+    words = normalize(text).split()
+    return len(words) >= 2 and words[0] in QUESTION_PREPOSITIONS and words[1] in QUESTION_WORDS
 
 
 def starts_like_question(text: str) -> bool:
@@ -213,4 +227,9 @@ def asks_in_general(text: str) -> bool:
 
 def looks_like_question(text: str) -> bool:
     """A question mark, a question word first, or verb before subject."""
-    return "?" in text or starts_with_question_word(text) or starts_like_question(text)
+    return (
+        "?" in text
+        or starts_with_question_word(text)
+        or starts_with_question_phrase(text)
+        or starts_like_question(text)
+    )

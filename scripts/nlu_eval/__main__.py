@@ -35,6 +35,7 @@ SETS = {
     "dev": ROOT / "tests/data/dev",
     "dev2": ROOT / "tests/data/dev2",
     "dev3": ROOT / "tests/data/dev3",
+    "dev4": ROOT / "tests/data/dev4",
 }
 DEFAULT_MODEL = ROOT / "models/klantcontact.tar.gz"
 REPORT = ROOT / "docs/nlu-eval.md"
@@ -101,7 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     typed: IntentOf = intent_of
     answer_scores = score_answers(load_assessment(), answers, typed)
     faq_scores = score_faq(faq, typed)
+    faq_as_before = score_faq(faq, typed, credit_own_rules=False)
     ok = print_summary(answer_scores, faq_scores, gated=args.set == "sealed" and not args.no_rasa)
+    before = faq_as_before.rates()
+    print(
+        "  FAQ scored as before 2026-12-01 (share-code and 'ben je een mens' replies not "
+        f"credited): {before['FAQ: right topic answered or first offered']:.3f} first, "
+        f"{before['FAQ: right topic among the offered']:.3f} among the offered"
+    )
     if args.misses:
         if args.set == "sealed":
             print("Misses of the sealed set are written to the report only.", file=sys.stderr)
@@ -110,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("  " + miss)
     report = args.report or (REPORT if args.set == "sealed" and not args.no_rasa else None)
     if report is not None:
-        write_report(report, args.set, answer_scores, faq_scores, GATES)
+        write_report(report, args.set, answer_scores, faq_scores, GATES, faq_as_before)
         print(f"Wrote {report.relative_to(ROOT) if report.is_relative_to(ROOT) else report}")
     return 0 if ok else 1
 

@@ -18,7 +18,7 @@ import yaml
 from bot.check.assessment import Assessment
 from bot.understanding.answer_or_request import read_turn
 from bot.understanding.answer_parser import Outcome
-from bot.understanding.faq_topics import choose_topic
+from bot.understanding.faq_topics import choose_topic, offer_for_unplaced
 from bot.understanding.requests import FLOW_REQUESTS
 
 #: (intent name, confidence) for a text, as Rasa's NLU would give it.
@@ -26,6 +26,11 @@ IntentOf = Callable[[str], tuple[str | None, float]]
 REQUEST_PREFIX = "request:"
 ASK = "ask"
 OUT_OF_SCOPE = "out_of_scope"
+#: Intents whose own reply answers a topic of the FAQ: the share-code reply says how the
+#: adviser sees the result (the code, or how to get one) and points to werk.nl; the reply to
+#: "ben je een mens?" / "ik wil een mens spreken" says to contact the UWV adviser via werk.nl.
+#: Before 2026-12-01 these counted as misses; docs/nlu.md reports both ways.
+ANSWERED_BY_OWN_RULE = {"share_code": "adviseur", "bot_challenge": "adviseur"}
 #: A goodbye during the check pauses it, just as a pause does.
 SAME_RULE = {"pause", "goodbye"}
 #: Requests that would leave the question: the bot must never do this for an answer.
@@ -159,13 +164,25 @@ def _describe(reading: Any) -> str:
     return f"asked again ({parsed.outcome.value})"
 
 
-def score_faq(items: list[dict[str, Any]], intent_of: IntentOf) -> FaqScores:
-    """As the bot answers outside the check: the NLU says *that*, the topic model says *which*."""
+def score_faq(
+    items: list[dict[str, Any]], intent_of: IntentOf, credit_own_rules: bool = True
+) -> FaqScores:
+    """As the bot answers outside the check: the NLU says *that*, the topic model says *which*.
+
+    ``credit_own_rules=False`` scores as before 2026-12-01, when a question answered by the
+    share-code or "are you a person" rule counted as a miss.
+    """
     scores = FaqScores()
     for item in items:
         text, topic = str(item["text"]), str(item["topic"])
         intent, _ = intent_of(text)
-        if intent is not None and intent != "faq":
+        if intent in ANSWERED_BY_OWN_RULE:
+            # Their replies are no FAQ answer to an out-of-scope question ("ben je een robot?").
+            own = credit_own_rules and topic != OUT_OF_SCOPE
+            answered, offered = (ANSWERED_BY_OWN_RULE[intent] if own else None), ()
+        elif intent == OUT_OF_SCOPE:
+            answered, offered = None, offer_for_unplaced(text)  # action_out_of_scope
+        elif intent is not None and intent != "faq":
             answered, offered = None, ()
         else:
             choice = choose_topic(text)

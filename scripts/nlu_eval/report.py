@@ -13,6 +13,7 @@ def write_report(
     answers: AnswerScores,
     faq: FaqScores,
     gates: tuple[tuple[str, float, float, bool], ...],
+    faq_as_before: FaqScores | None = None,
 ) -> None:
     rates = {**answers.rates(), **faq.rates()}
     targets = {name: (target, gate, higher) for name, target, gate, higher in gates}
@@ -38,6 +39,16 @@ def write_report(
             lines.append(f"| {name} | {shown} | {target} | {met} | {gate} |")
         else:
             lines.append(f"| {name} | {shown} | | | |")
+    if faq_as_before is not None:
+        before = faq_as_before.rates()
+        first = before["FAQ: right topic answered or first offered"]
+        among = before["FAQ: right topic among the offered"]
+        lines += [
+            "",
+            "Scored as before 2026-12-01, when a question answered by the share-code rule or by",
+            'the reply to "ben je een mens?" counted as a miss: right topic answered or first',
+            f"offered {first:.3f}, among the offered {among:.3f}.",
+        ]
     lines += [
         "",
         f"Of the typed answers, {answers.stored_right} were stored right away and "

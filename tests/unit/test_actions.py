@@ -16,6 +16,7 @@ from actions.advice import ActionExplainAdvice, ActionMoreAdvice
 from actions.ask_question import ActionAskAssessmentAnswer
 from actions.delete_data import ActionDeleteData
 from actions.explain import ActionExplainQuestion
+from actions.faq import ActionOutOfScope
 from actions.go_back import ActionGoBack
 from actions.pause import ActionPauseCheck
 from actions.restart_check import ActionRestartCheck
@@ -479,3 +480,20 @@ async def test_topic_buttons_during_the_check_are_not_hidden_by_the_question(dom
     slots = {"answers": {"toestemming": "nee"}}
     assert await ActionAskAssessmentAnswer().run(ask, tracker(slots, events=[offer]), domain) == []
     assert ask.messages == []
+
+
+async def test_a_work_question_the_nlu_put_out_of_scope_gets_the_closest_topics(domain):
+    dispatcher = CollectingDispatcher()
+    text = "kan ik met mijn laptop thuis werken voor ze"
+    await ActionOutOfScope().run(dispatcher, tracker(text=text, intent="out_of_scope"), domain)
+    (message,) = dispatcher.messages
+    assert message["text"].startswith("Die vraag kan ik niet goed plaatsen")
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert '/faq{"faq_topic": "thuiswerken"}' in payloads and len(payloads) <= 3
+
+
+async def test_a_question_far_from_every_topic_gets_the_out_of_scope_reply(domain):
+    dispatcher = CollectingDispatcher()
+    text = "wie wint het songfestival"
+    await ActionOutOfScope().run(dispatcher, tracker(text=text, intent="out_of_scope"), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]

@@ -148,3 +148,90 @@ def test_combines_must_name_other_options_of_the_question(tmp_path):
     source.write_text(text.replace("combines: [avond, weekend]", "combines: [avond, maandag]"))
     with pytest.raises(ContentError, match="combines"):
         load_assessment(source)
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("1", ["geen", "mbo12"]),
+        ("2", ["vmbo", "mbo12"]),
+        ("3", ["mbo12", "mbo34"]),
+        ("ik kies 3", ["mbo12", "mbo34"]),
+    ],
+)
+def test_a_bare_number_that_a_label_also_names_asks_which(assessment, text, offered):
+    """ "3" for the diploma: the third button, or "Mbo niveau 3 of 4"?"""
+    result = parse_answer(assessment.question("opleiding"), text)
+    assert result.outcome is Outcome.CLARIFY
+    assert [o.id for o in result.candidates] == offered
+
+
+@pytest.mark.parametrize(
+    ("text", "option_id"),
+    [
+        ("4", "mbo34"),
+        ("5", "havo_vwo"),
+        ("de 3e", "mbo12"),
+        ("optie 2", "vmbo"),
+        ("mbo 3", "mbo34"),
+    ],
+)
+def test_a_number_that_is_plainly_a_place_or_a_level_is_stored(assessment, text, option_id):
+    result = parse_answer(assessment.question("opleiding"), text)
+    assert result.outcome is Outcome.MATCHED and result.option.id == option_id
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "offered"),
+    [
+        ("opleiding", "middelbare school", ["vmbo", "havo_vwo"]),
+        ("opleiding", "middelbare school in marokko", ["vmbo", "havo_vwo"]),
+        ("adm_mail", "een collega laten meelezen", ["nalezen", "collega_laten_doen"]),
+        ("adm_mail", "laat een collega meelezen", ["nalezen", "collega_laten_doen"]),
+    ],
+)
+def test_words_that_fit_two_options_ask_which(assessment, question_id, text, offered):
+    result = parse_answer(assessment.question(question_id), text)
+    assert result.outcome is Outcome.CLARIFY and result.via == "unclear words"
+    assert [o.id for o in result.candidates] == offered
+
+
+@pytest.mark.parametrize(
+    ("text", "option_id"),
+    [
+        ("havo, middelbare school", "havo_vwo"),
+        ("middelbare school vmbo tl", "vmbo"),
+        ("middelbare school niet afgemaakt", "geen"),
+    ],
+)
+def test_unclear_words_beside_a_plain_option_store_that_option(assessment, text, option_id):
+    result = parse_answer(assessment.question("opleiding"), text)
+    assert result.outcome is Outcome.MATCHED and result.option.id == option_id
+
+
+def test_unclear_words_must_name_two_options_of_the_question(tmp_path):
+    from bot.check.assessment import load_assessment
+    from bot.content_files import ContentError
+
+    source = tmp_path / "q.yml"
+    text = (ROOT / "bot/content/questions.yml").read_text(encoding="utf-8")
+    source.write_text(text.replace("between: [vmbo, havo_vwo]", "between: [vmbo, lyceum]"))
+    with pytest.raises(ContentError, match="unclear"):
+        load_assessment(source)
+
+
+def test_words_alone_store_only_with_a_clear_lead(assessment):
+    """A few words of an option with another option close behind: ask, best first."""
+    question = assessment.question("ana_twee_vragen")
+    result = parse_answer(question, "rekening eerst")
+    assert result.outcome is Outcome.CLARIFY
+    assert result.candidates[0].id == "alleen_rekening"
+
+
+@pytest.mark.parametrize(
+    ("text", "option_id"),
+    [("nog nooit gewerkt, ik was thuis voor de kinderen", "geen"), ("uitzendwerk", None)],
+)
+def test_no_work_is_not_read_as_another_job(assessment, text, option_id):
+    result = parse_answer(assessment.question("beroep"), text)
+    assert (result.option.id if result.matched else None) == option_id

@@ -6,8 +6,21 @@ import pytest
 
 from bot.advice.faq import load_facts, render_answer
 from bot.advice.rules import load_advice
-from bot.conversation.faq_replies import NO_TOPIC, WHICH_TOPIC, faq_reply, topic_payload
-from bot.understanding.faq_topics import choose_topic, load_examples
+from bot.conversation.faq_replies import (
+    NO_TOPIC,
+    NOT_PLACED,
+    WHICH_TOPIC,
+    faq_reply,
+    out_of_scope_reply,
+    topic_payload,
+)
+from bot.understanding.faq_topics import (
+    UNPLACED_OFFER_PROBABILITY,
+    choose_topic,
+    load_examples,
+    offer_for_unplaced,
+    rank_topics,
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +75,17 @@ def test_own_work_gets_the_carry_over_text(assessment, topics):
         advice,
     )
     assert message.text.startswith(advice.related_work["winkel"])
+
+
+def test_out_of_scope_offers_topics_only_when_one_is_likely(topics):
+    close = "kan ik met mijn laptop thuis werken voor ze"
+    assert rank_topics(close)[0][1] >= UNPLACED_OFFER_PROBABILITY
+    message = out_of_scope_reply(close, topics)
+    assert message is not None and message.text == NOT_PLACED
+    by_id = {t.id: t for t in topics}
+    offered = offer_for_unplaced(close)
+    assert "thuiswerken" in offered
+    assert [b.payload for b in message.buttons] == [topic_payload(by_id[i]) for i in offered]
+    far = "wie wint het songfestival"
+    assert rank_topics(far)[0][1] < UNPLACED_OFFER_PROBABILITY
+    assert out_of_scope_reply(far, topics) is None

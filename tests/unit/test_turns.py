@@ -39,6 +39,7 @@ SCALE = "comm_luisteren"
         ("sch_wachtrij", "ik spreek een terugbelafspraak af", "go_back"),
         ("toestemming", "1", "inform"),
         ("beroep", "ik heb in een kledingwinkel gestaan", "faq"),
+        ("adm_mail", "netjes afsluiten en dan nalezen", "inform"),
     ],
 )
 def test_an_answer_is_never_taken_for_a_request(assessment, question_id, text, intent):
@@ -54,6 +55,9 @@ def test_an_answer_is_never_taken_for_a_request(assessment, question_id, text, i
         ("stop even", "pause"),
         ("later verder", "pause"),
         ("ik moet nu weg", "pause"),
+        ("afsluiten", "pause"),
+        ("ik wil de chat afsluiten", "pause"),
+        ("afsluiten voor nu", "pause"),
         ("terug", "go_back"),
         ("vorige vraag", "go_back"),
         ("kan ik terug naar de vorige vraag", "go_back"),
@@ -78,6 +82,13 @@ def test_an_answer_is_never_taken_for_a_request(assessment, question_id, text, i
 def test_a_clear_request_leaves_the_question(assessment, text, wanted):
     reading = read_turn(assessment.question(SCALE), text, "inform", 0.5)
     assert reading.request == wanted
+
+
+def test_closing_an_email_is_no_pause(assessment):
+    reading = read_turn(
+        assessment.question("adm_mail"), "afsluiten met vriendelijke groet", "pause", 0.9
+    )
+    assert reading.request is None
 
 
 @pytest.mark.parametrize(
@@ -137,6 +148,11 @@ def test_unrelated_text_does_not_show_my_data(assessment, confidence):
         ("help ik snap het niet", "help", None),
         ("opnieuw beginnen", "inform", "start_check"),
         ("ik wil de vorige opnieuw doen", "start_check", "go_back"),
+        ("in welke branches", "inform", "faq"),  # a preposition before the question word
+        ("bij welke bedrijven kan je dit doen", "affirm", "faq"),
+        ("wat is dat voor werk eigenlijk", "bot_challenge", "faq"),
+        ("wat ben jij eigenlijk", "bot_challenge", None),
+        ("praat ik met een mens?", "bot_challenge", None),
     ],
 )
 def test_rasa_component_decides_clear_requests_and_questions(text, intent, expected):
