@@ -27,8 +27,10 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_integration.speedups import install_at_rasa_start
 from bot.understanding.faq_topics import rank_topics
+from bot.understanding.faq_topics import warm_up as warm_up_topics
 from bot.understanding.normalise import normalize
 from bot.understanding.requests import (
+    HELP,
     MY_DATA,
     QUESTION,
     explicit_request,
@@ -55,6 +57,8 @@ ABOUT_THE_BOT = frozenset(
 )  # fmt: skip
 #: How sure the topic model must be to overrule such an intent.
 TOPIC_SURE = 0.5
+#: "kun je dat uitleggen" after this many words is a question about what came before.
+STORY_WORDS = 15
 
 
 def decided_intent(text: str, intent: str | None) -> str | None:
@@ -62,6 +66,10 @@ def decided_intent(text: str, intent: str | None) -> str | None:
     if not text or text.startswith("/"):
         return None  # a button payload carries its own intent
     explicit = explicit_request(text)
+    if explicit == HELP and _a_story_about_the_work(text):
+        return (
+            QUESTION  # "... mijn coach noemt klantcontact, wat doe je daar? kun je dat uitleggen?"
+        )
     if explicit is not None:
         return explicit if explicit != intent else None
     if intent == MY_DATA and not mentions_personal_data(text):
@@ -81,6 +89,11 @@ def decided_intent(text: str, intent: str | None) -> str | None:
     ):
         return QUESTION
     return None
+
+
+def _a_story_about_the_work(text: str) -> bool:
+    """A long message that asks to explain something the topic model places with confidence."""
+    return len(normalize(text).split()) >= STORY_WORDS and rank_topics(text)[0][1] >= TOPIC_SURE
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -109,6 +122,7 @@ class ClearRequests(GraphComponent):
         """Rasa loads our model through here (``rasa run``, ``rasa shell``, the bench's
         profile): the one hook for the speed-ups, which refuses another Rasa version."""
         install_at_rasa_start()
+        warm_up_topics()  # before the first message: training takes seconds (faq_topics)
         return cls.create(config, model_storage, resource, execution_context)
 
     def process(self, messages: list[Message]) -> list[Message]:

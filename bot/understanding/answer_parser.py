@@ -64,7 +64,7 @@ STOPWORDS = frozenset(
         "ik", "je", "jij", "u", "de", "het", "een", "en", "of", "dat", "die", "dit", "is", "in",
         "op", "te", "van", "met", "voor", "maar", "dan", "hem", "hij", "zij", "ze", "wat", "er",
         "als", "bij", "om", "aan", "naar", "ook", "nog", "wel", "al", "zo", "heel", "erg",
-        "toch", "gewoon", "even", "eerst", "mijn", "zijn", "hun", "we", "wij", "me", "mij",
+        "toch", "gewoon", "even", "eerst", "hoor", "mijn", "zijn", "hun", "we", "wij", "me", "mij",
         "ga", "gaat", "doe", "doen", "zou", "kan", "kun", "wil", "was", "ben", "werk", "werkte",
         "werkt", "heb", "had", "nu", "vroeger", "daarvoor", "laatst", "liever", "graag",
         "vooral", "over", "iets", "vertel", "weten"
@@ -99,7 +99,7 @@ COMBINATION_WORDS = frozenset(
 NO_FREE_TEXT = frozenset(
     {"bijstand", "uitkering", "werkloos", "ww", "wajong", "alles", "niks", "niets", "weet",
      "idee", "geen", "nooit", "ziek", "ziektewet", "uitzendwerk", "uitzendbureau", "flexwerk",
-     "oproepkracht", "oproepwerk"}
+     "oproepkracht", "oproepwerk", "thuis", "kinderen", "gezin", "mantelzorg", "mantelzorger"}
 )  # fmt: skip
 #: Where one part of an answer ends: a comma, or a word that opens the part chosen instead.
 CLAUSE_BREAK = re.compile(r"[,;.!]+|\s+(?=(?:maar|eerst|gewoon|liever|wel)\b)")
@@ -110,6 +110,12 @@ INTENSIFIERS = frozenset(
      "erg", "enorm", "100", "100%", "hartstikke", "zeer", "vreselijk", "geweldig"}
 )  # fmt: skip
 NEGATIONS = frozenset({"niet", "niks", "geen", "nooit", "niets", "totaal"})
+#: Negations that rule out the word before them too: "zondag niet", "bellen nooit".
+BOTH_SIDES = frozenset({"niet", "nooit"})
+#: "ja" and "nee" next to "niet" or "geen" rule no option out: "nee niet bewaren".
+YES_NO = frozenset({"ja", "jaa", "nee", "neen", "nope"})
+#: A "geen" that says yes: "ja, geen probleem".
+NOT_A_NEGATION = frozenset({"geen probleem", "geen bezwaar"})
 #: "geen van beide": the person picks none of the options.
 NOT_ANY_OPTION = re.compile(r"\bgeen (van )?(beide|allebei|van de|van deze|enkele|een van)\b")
 #: "liever typen dan bellen": the part before "dan" is what the person prefers.
@@ -161,7 +167,7 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
             return result
     if NOT_ANY_OPTION.search(" ".join(words)):
         return ParsedAnswer(Outcome.UNKNOWN, via="none of them")
-    unclear = _by_unclear_words(question, words)
+    unclear = _by_unclear_words(question, words) or _by_two_levels(question, words)
     if unclear is not None:
         return unclear
     chosen = _chosen_part(question, text)
@@ -198,7 +204,49 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
     ):
         option = question.option(question.free_text_option)
         return ParsedAnswer(Outcome.MATCHED, option, "free text")
+    return _ruled_out_only(question, words, decided)
+
+
+def _ruled_out_only(question: Question, words: list[str], decided: ParsedAnswer) -> ParsedAnswer:
+    """ "zondag niet", "whatsapp niet": the option found is the one ruled out. Ask.
+
+    Only for questions with options of their own: on a scale "niet" is the answer. "avond
+    niet" still picks "Alleen in het weekend": the word ruled out is another option's.
+    """
+    if question.scale or not decided.matched or decided.option is None:
+        return decided
+    if decided.via not in {"model", "words", "typo"}:
+        return decided
+    own_phrases = " | ".join(
+        phrase for option, phrase in _phrases(question) if option.id == decided.option.id
+    )
+    ruled_out = set()
+    for i, word in enumerate(words):
+        if word in NEGATIONS or word in YES_NO:
+            continue
+        for j in (i - 1, i + 1):
+            # "geen avonden" rules out what follows; "zondag niet", "niet bellen" either side
+            if 0 <= j < len(words) and (
+                words[j] in BOTH_SIDES or (j == i - 1 and words[j] in NEGATIONS)
+            ):
+                pair = " ".join(words[min(i, j) : max(i, j) + 1])
+                if pair not in own_phrases and pair not in NOT_A_NEGATION:
+                    ruled_out.add(word)
+    if ruled_out & _positive_words(question, decided.option.id):
+        return ParsedAnswer(Outcome.CLARIFY, via=decided.via, candidates=(decided.option,))
     return decided
+
+
+@lru_cache(maxsize=256)
+def _positive_words(question: Question, option_id: str) -> frozenset[str]:
+    """The option's own words, from its phrases that rule nothing out ("zondag", not "avond
+    niet")."""
+    return frozenset(
+        word
+        for option, phrase in _phrases(question)
+        if option.id == option_id and not NEGATIONS & set(phrase.split())
+        for word in content_words(phrase.split())
+    )
 
 
 def clearly_named_option(question: Question, text: str) -> Option | None:
@@ -231,6 +279,10 @@ def _chosen_part(question: Question, text: str) -> str | None:
     negated = [bool(NEGATIONS & set(c)) for c in clauses]
     if len(clauses) < 2 or all(negated) or not any(negated):
         return None
+    if any(
+        no and _names_an_option_plainly(question, c) for c, no in zip(clauses, negated, strict=True)
+    ):
+        return None  # "nog nooit gewerkt, ...": the negated part is an option's own words
     kept = [w for clause, no in zip(clauses, negated, strict=True) if not no for w in clause]
     return " ".join(kept) if content_words(kept) else None
 
@@ -341,6 +393,26 @@ def _labels_naming(question: Question) -> dict[int, Option]:
         for digits in re.findall(r"\b\d+\b", option.label):
             named.setdefault(int(digits), option)
     return named
+
+
+def _names_an_option_plainly(question: Question, words: list[str]) -> bool:
+    named = _by_exact_text(question, words)
+    return named is not None and named.matched and named.via == "text"
+
+
+def _by_two_levels(question: Question, words: list[str]) -> ParsedAnswer | None:
+    """ "soms of vaak", "klopt of klopt helemaal": two levels of a scale, so ask which."""
+    if not question.scale or words.count("of") != 1:
+        return None
+    at = words.index("of")
+    before, after = words[:at], words[at + 1 :]
+    if not before or not after:
+        return None
+    sides = [parse_answer(question, " ".join(side)) for side in (before, after)]
+    options = [side.option for side in sides if side.matched and side.option is not None]
+    if len(options) == 2 and options[0].id != options[1].id:
+        return ParsedAnswer(Outcome.CLARIFY, via="two levels", candidates=(options[0], options[1]))
+    return None
 
 
 def _by_unclear_words(question: Question, words: list[str]) -> ParsedAnswer | None:

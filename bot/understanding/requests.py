@@ -78,7 +78,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             GOODBYE,
             r"(\bdoei\b|\bdoeg\b|\bdoeii+\b|\btot (later|straks|morgen|ziens|zo)\b|\bik ben weg\b|"
-            r"^(dag|daag|bye|ciao|later)$)",
+            r"^(dag|daag|bye|ciao)$)",
         ),
         (
             RESTART,
@@ -91,7 +91,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             GO_BACK,
-            r"(\bvorige\b|\bvorig\b|\bterug naar (de |het |die )?(vorige|vorig|vraag|eerste)\b|^(ik wil |kan ik |mag ik |ga |even |nee |ff )*(terug|trug|terg|teurg)\b|"
+            r"(\bvorige?\b(?=\s*$|\s+(vraag|vrag|vragen|antwoord|antwoorden|stap|scherm|opnieuw|nog|was|"
+            r"aanpassen|veranderen|wijzigen|verbeteren|graag|aub|alsjeblieft|please|pls|svp)\b)|"
+            r"\bterug naar (de |het |die )?(vorige|vorig|vraag|eerste)\b|^(ik wil |kan ik |mag ik |ga |even |nee |ff )*(terug|trug|terg|teurg)\b|"
             r"\bga (eens |even |ff |maar |nog )?(een )?(vraag )?terug\b|\bstap(je)? terug\b|\bantwoord (veranderen|wijzigen|aanpassen|verbeteren)\b|"
             r"\bander antwoord (geven|kiezen)\b|\b(ik heb|heb) (me )?vergist\b|"
             r"\bverkeerd (gekozen|geklikt|getypt|antwoord|gedrukt)\b|"

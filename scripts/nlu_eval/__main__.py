@@ -36,21 +36,25 @@ SETS = {
     "dev2": ROOT / "tests/data/dev2",
     "dev3": ROOT / "tests/data/dev3",
     "dev4": ROOT / "tests/data/dev4",
+    "dev5": ROOT / "tests/data/dev5",
+    "dev6": ROOT / "tests/data/dev6",
+    "dev7": ROOT / "tests/data/dev7",
 }
 DEFAULT_MODEL = ROOT / "models/klantcontact.tar.gz"
 REPORT = ROOT / "docs/nlu-eval.md"
 
 #: (measure, the issue's target, the gate in `make test`, higher is better).
-#: The gates sit a little below what the sealed set measured on 2026-11-30 (second round,
-#: docs/nlu-eval.md), so training noise does not fail CI but a real step back does. Where a
+#: The gates sit a little below what the sealed set measured (typed answers and requests on
+#: 2026-11-30, the FAQ on 2026-12-01: docs/nlu.md), so training noise does not fail CI but a
+#: real step back does. Where a
 #: gate is below its target, the target is not met yet: docs/nlu.md says which and why.
 GATES: tuple[tuple[str, float, float, bool], ...] = (
     ("typed answers understood", 0.95, 0.93, True),
     ("wrong option stored silently", 0.005, 0.012, False),
     ("answers taken as pause, back or erase", 0.0, 0.0, False),
     ("real requests recognised", 0.95, 0.94, True),
-    ("FAQ: right topic answered or first offered", 0.90, 0.88, True),
-    ("FAQ: right topic among the offered", 0.97, 0.91, True),
+    ("FAQ: right topic answered or first offered", 0.90, 0.92, True),
+    ("FAQ: right topic among the offered", 0.97, 0.94, True),
 )
 
 

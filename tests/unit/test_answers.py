@@ -235,3 +235,46 @@ def test_words_alone_store_only_with_a_clear_lead(assessment):
 def test_no_work_is_not_read_as_another_job(assessment, text, option_id):
     result = parse_answer(assessment.question("beroep"), text)
     assert (result.option.id if result.matched else None) == option_id
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "offered"),
+    [
+        ("comm_mensen", "soms of vaak", ["soms", "wel"]),
+        ("com_tevreden", "soms of altijd", ["soms", "helemaal"]),
+        ("comm_luisteren", "klopt of klopt helemaal", ["wel", "helemaal"]),
+    ],
+)
+def test_two_levels_of_a_scale_ask_which(assessment, question_id, text, offered):
+    result = parse_answer(assessment.question(question_id), text)
+    assert result.outcome is Outcome.CLARIFY
+    assert [o.id for o in result.candidates] == offered
+
+
+def test_an_idiom_with_of_is_no_choice_between_two(assessment):
+    result = parse_answer(assessment.question("comm_luisteren"), "min of meer")
+    assert result.outcome is Outcome.MATCHED and result.option.id == "soms"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text"), [("tijden", "zondag niet"), ("kanaal", "whatsapp niet")]
+)
+def test_ruling_out_an_option_is_not_choosing_it(assessment, question_id, text):
+    result = parse_answer(assessment.question(question_id), text)
+    assert not result.matched
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "option_id"),
+    [
+        ("tijden", "avond niet", "weekend"),  # ruling out another option picks this one
+        ("toestemming", "ja geen probleem", "ja"),
+        ("toestemming", "nee niet bewaren", "nee"),
+        ("com_nee_horen", "dan heb ik snel geen zin meer", "ontmoedigd"),
+    ],
+)
+def test_a_negation_that_rules_out_nothing_of_the_option_still_stores(
+    assessment, question_id, text, option_id
+):
+    result = parse_answer(assessment.question(question_id), text)
+    assert result.matched and result.option.id == option_id

@@ -40,6 +40,7 @@ SCALE = "comm_luisteren"
         ("toestemming", "1", "inform"),
         ("beroep", "ik heb in een kledingwinkel gestaan", "faq"),
         ("adm_mail", "netjes afsluiten en dan nalezen", "inform"),
+        ("ana_niet_weten", "later", "goodbye"),
     ],
 )
 def test_an_answer_is_never_taken_for_a_request(assessment, question_id, text, intent):
@@ -92,7 +93,17 @@ def test_closing_an_email_is_no_pause(assessment):
 
 
 @pytest.mark.parametrize(
-    "text", ["wisselend", "wissel", "terugbellen", "ik stop niet", "stoppen met roken is lastig"]
+    "text",
+    [
+        "wisselend",
+        "wissel",
+        "terugbellen",
+        "ik stop niet",
+        "stoppen met roken is lastig",
+        "vorige week had ik drie klanten tegelijk in de chat, ging prima",
+        "in mijn vorige baan deed ik kassa en vakken vullen",
+        "vorig jaar is mijn account gehackt, dus liever niet bewaren",
+    ],
 )
 def test_words_that_only_look_like_a_command_are_no_command(text):
     assert explicit_request(text) not in {"delete_data", "go_back"}
@@ -151,6 +162,13 @@ def test_unrelated_text_does_not_show_my_data(assessment, confidence):
         ("in welke branches", "inform", "faq"),  # a preposition before the question word
         ("bij welke bedrijven kan je dit doen", "affirm", "faq"),
         ("wat is dat voor werk eigenlijk", "bot_challenge", "faq"),
+        (
+            "ik ben mijn baan in de bouw kwijt en mijn coach noemt steeds klantcontact. ik heb "
+            "geen idee wat je daar doet, kun je dat uitleggen?",
+            "help",
+            "faq",
+        ),
+        ("ik snap de vraag niet, kun je dat uitleggen", "inform", "help"),
         ("wat ben jij eigenlijk", "bot_challenge", None),
         ("praat ik met een mens?", "bot_challenge", None),
     ],
