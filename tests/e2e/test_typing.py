@@ -107,9 +107,17 @@ def test_start_de_check_then_1_is_taken_as_the_first_option(bot_servers, assessm
     bot_servers.send(sender, "Start de check")
     messages = bot_servers.send(sender, "1")
     assert open_question_of(messages, assessment).id == "beroep", messages
-    for text in ("2", "3", "1", "1", "1"):  # the intake, by typed numbers
+    messages = bot_servers.send(sender, "2")
+    assert open_question_of(messages, assessment).id == "opleiding", messages
+    # "3" for the diploma: the third button or "Mbo niveau 3 of 4"? The bot asks, and the
+    # button's number typed next picks it.
+    messages = bot_servers.send(sender, "3")
+    said = " ".join(m.get("text", "") for m in messages)
+    assert "Bedoel je" in said and "Mbo niveau 3 of 4" in said, messages
+    for text in ("2", "1", "1", "1"):  # "Mbo niveau 3 of 4", then the rest of the intake
         messages = bot_servers.send(sender, text)
-    assert open_question_of(messages, assessment).id == "comm_luisteren"
+    assert open_question_of(messages, assessment).id == "comm_luisteren", messages
+    assert stored(bot_servers, sender)["answers"]["opleiding"] == "mbo34"
     messages = bot_servers.send(sender, "wisselend")  # not "wis": an answer, never erasing
     said = " ".join(m.get("text", "") for m in messages)
     assert not any(words in said for words in LEAVING), said
