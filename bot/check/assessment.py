@@ -319,8 +319,11 @@ class _Reader(ContentReader):
         free_text = spec.get("free_text_option")
         if free_text is not None and free_text not in {o.id for o in options}:
             raise self.fail(f"{where}.free_text_option", f"{free_text!r} is not an option id")
+        unclear = self.unclear(spec, where, options)
+        if kind == KIND_SCALE:  # a scale's own unclear words hold for each of its questions
+            unclear += self.unclear(scale_texts[scale_name], f"scales.{scale_name}", options)
         return Question(
-            unclear=self.unclear(spec, where, options),
+            unclear=unclear,
             id=self.text(spec, "id", where),
             kind=kind,
             text=self.text(spec, "text", where),

@@ -37,6 +37,7 @@ from bot.conversation.messages import (
     advice_reasons_text,
     advice_text,
     clarify_message,
+    dont_know_message,
     first_sentence,
     hint_message,
     question_message,
@@ -100,6 +101,7 @@ def question_texts(assessment: Assessment) -> Iterator[Text]:
         factual = question.id != assessment.consent.id
         yield Text(where, question_message(assessment, question).text)
         yield Text(f"{where}.hint", hint_message(question))
+        yield Text(f"{where}.dont_know", dont_know_message(question))
         yield Text(f"{where}.why", why_message(assessment, question), factual=factual)
         for option in question.options:
             yield Text(f"{where}.{option.id}", option.label, button=True)

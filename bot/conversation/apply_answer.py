@@ -16,12 +16,13 @@ from bot.check.flow import consent_given, open_question
 from bot.conversation.messages import (
     OTHER_CHOICE,
     confirm_typed_message,
+    dont_know_message,
     hint_message,
     parse_choice,
 )
 from bot.observability import metrics
 from bot.storage.results_store import ResultsStore, StoreError
-from bot.understanding.answer_parser import Outcome, parse_answer
+from bot.understanding.answer_parser import DONT_KNOW_VIA, Outcome, parse_answer
 from bot.understanding.clarify import Offer, read_reply
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,8 @@ def _decide(
     parsed = parse_answer(question, text)
     if parsed.outcome is Outcome.CLARIFY and parsed.candidates:
         return AnswerStep(dict(answers), accepted=False, clarify=parsed.candidates)
+    if parsed.via == DONT_KNOW_VIA:
+        return AnswerStep(dict(answers), accepted=False, messages=(dont_know_message(question),))
     if not parsed.matched or parsed.option is None:
         return AnswerStep(dict(answers), accepted=False, messages=(hint_message(question),))
     confirmation = confirm_typed_message(parsed.option, free_text=parsed.via == "free text")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.advice.rules import Advice, AdviceContent
-from bot.check.assessment import Assessment, Option, Question
+from bot.check.assessment import KIND_SCENARIO, Assessment, Option, Question
 from bot.check.flow import progress
 from bot.check.scoring import Result
 from bot.result.view import (
@@ -105,6 +105,23 @@ def is_other_choice(question: Question, payload: str) -> bool:
 def hint_message(question: Question) -> str:
     """When nothing is close: say so and how to answer (fairly close gets "Bedoel je")."""
     return f"Sorry, dat antwoord begrijp ik niet. {question.hint}"
+
+
+def dont_know_message(question: Question) -> str:
+    """ "geen idee", "weet ik niet": that is fine; help to choose, never store a guess.
+
+    On a scale the middle level is named as the choice for real doubt; a workplace
+    scenario asks what the person would do first; other questions get their hint.
+    """
+    if question.scale and len(question.options) % 2 == 1:
+        middle = question.options[len(question.options) // 2]
+        return (
+            "Dat geeft niet. Denk aan hoe het meestal gaat, op je werk of thuis. "
+            f"Kies dan wat het best bij je past. Twijfel je echt? Kies dan '{middle.label}'."
+        )
+    if question.kind == KIND_SCENARIO:
+        return f"Dat geeft niet. Kies wat jij het eerst zou doen. {question.hint}"
+    return f"Dat geeft niet. {question.hint}"
 
 
 def confirm_typed_message(option: Option, free_text: bool) -> str:

@@ -84,7 +84,7 @@ WORDS_LEAD = 25.0
 COMPOUND = 90.0
 #: Model probabilities for deciding.
 MODEL_SURE = 0.72
-MODEL_LIKELY = 0.30
+MODEL_LIKELY = 0.35
 #: Questions with their own options learn from fewer examples: their model must be surer.
 OWN_MODEL_SURE = 0.85
 SECOND_WORTH_OFFERING = 0.15
@@ -126,6 +126,30 @@ MOSTLY_KNOWN = 0.5
 SHORT_ANSWER_WORDS = 3
 #: Typed answers are short; anything longer is not read as a choice.
 MAX_ANSWER_WORDS = 40
+#: "geen idee", "weet ik niet", "kweenie": the person does not know. Nothing is stored, not
+#: even the middle of a scale: the bot says that is fine and asks again (DONT_KNOW_VIA).
+DONT_KNOW = re.compile(
+    r"\b(?:geen (?:flauw |enkel )?(?:idee|benul)|kweenie|kweetnie|weetnie|weetikveel|tja|tsja|tjah|"
+    r"(?:ik |k )?(?:weet|wt|weej) (?:ik |het |dat |t |je )?(?:ook |echt |eigenlijk |nou |nog |"
+    r"even |zo |niet )*(?:niet|nie|nt)(?: precies| zeker| zo goed| goed| echt)?|"
+    r"kweet (?:het |t )?(?:niet|nie)|(?:dat )?zou ik (?:echt |eigenlijk |het )?niet weten|"
+    r"ik zou (?:het |dat )?(?:echt |eigenlijk )?niet weten)\b"
+)
+#: Words that may stand beside "weet ik niet" without naming an option: "sorry, geen idee joh".
+DONT_KNOW_FILLERS = frozenset(
+    {"ik", "het", "dat", "joh", "eigenlijk", "hoor", "echt", "sorry", "hmm", "hm", "uh", "eh",
+     "euh", "ehm", "nou", "tja", "pff", "haha", "ook", "zo", "even", "man", "ja", "nee", "jah",
+     "eerlijk", "gezegd", "gewoon", "nog", "niet", "al", "dus", "ok", "oke", "lastig", "moeilijk",
+     "vraag", "die", "deze", "goeie", "goede", "wel", "mss", "misschien"}
+)  # fmt: skip
+#: "geen idee, nooit gedaan": not knowing because it was never tried is still not knowing.
+NEVER_TRIED = frozenset(
+    {"nooit", "gedaan", "geprobeerd", "meegemaakt", "gehad", "gewerkt", "getest", "gelet",
+     "gechat", "gebeld", "gemaild", "heb", "nog", "op", "mee", "ervaring", "geen", "dat",
+     "het", "ik", "daar", "ermee", "bij"}
+)  # fmt: skip
+#: ParsedAnswer.via for "I don't know": the reply says that is fine instead of "Sorry".
+DONT_KNOW_VIA = "dont know"
 
 
 class Outcome(str, Enum):
@@ -167,6 +191,8 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
             return result
     if NOT_ANY_OPTION.search(" ".join(words)):
         return ParsedAnswer(Outcome.UNKNOWN, via="none of them")
+    if says_dont_know(words):
+        return ParsedAnswer(Outcome.UNKNOWN, via=DONT_KNOW_VIA)
     unclear = _by_unclear_words(question, words) or _by_two_levels(question, words)
     if unclear is not None:
         return unclear
@@ -205,6 +231,23 @@ def parse_answer(question: Question, text: str) -> ParsedAnswer:
         option = question.option(question.free_text_option)
         return ParsedAnswer(Outcome.MATCHED, option, "free text")
     return _ruled_out_only(question, words, decided)
+
+
+def says_dont_know(words: list[str]) -> bool:
+    """ "geen idee", "weet ik echt niet", "kweenie, nooit gedaan": only not knowing is said.
+
+    "weet ik niet, bel morgen maar terug" says more, so it is read as an answer as usual.
+    """
+    typed = " ".join(words)
+    found = DONT_KNOW.search(typed)
+    if found is None:
+        return False
+    rest = [
+        w
+        for w in f"{typed[: found.start()]} {typed[found.end() :]}".split()
+        if w not in DONT_KNOW_FILLERS
+    ]
+    return not rest or ("nooit" in rest and set(rest) <= NEVER_TRIED)
 
 
 def _ruled_out_only(question: Question, words: list[str], decided: ParsedAnswer) -> ParsedAnswer:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding.answer_parser import Outcome, normalize, parse_answer
+from bot.check.assessment import ContentError, load_assessment
+from bot.understanding.answer_parser import DONT_KNOW_VIA, Outcome, normalize, parse_answer
 from tests.conftest import ROOT
 
 
@@ -21,7 +22,6 @@ from tests.conftest import ROOT
         ("niet echt", "niet"),
         ("bijna nooit", "niet"),
         ("gaat wel", "soms"),
-        ("ik weet het niet", "soms"),
         ("zeker weten", "helemaal"),
         ("klopt helmaal", "helemaal"),
         ("100%", "helemaal"),
@@ -188,6 +188,11 @@ def test_a_number_that_is_plainly_a_place_or_a_level_is_stored(assessment, text,
         ("opleiding", "middelbare school in marokko", ["vmbo", "havo_vwo"]),
         ("adm_mail", "een collega laten meelezen", ["nalezen", "collega_laten_doen"]),
         ("adm_mail", "laat een collega meelezen", ["nalezen", "collega_laten_doen"]),
+        # A scale's own unclear words hold for every question on it: "of course" names no level.
+        ("comm_mensen", "tuurlijk", ["wel", "helemaal"]),
+        ("sch_druk", "ja natuurlijk", ["wel", "helemaal"]),
+        ("sch_druk", "tuurlijk blijf ik rustig", ["wel", "helemaal"]),
+        ("com_verkopen", "mwah", ["soms", "niet"]),
     ],
 )
 def test_words_that_fit_two_options_ask_which(assessment, question_id, text, offered):
@@ -278,3 +283,59 @@ def test_a_negation_that_rules_out_nothing_of_the_option_still_stores(
 ):
     result = parse_answer(assessment.question(question_id), text)
     assert result.matched and result.option.id == option_id
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [
+        ("comm_luisteren", "ik weet het niet"),
+        ("comm_mensen", "geen idee joh"),
+        ("ana_uitzoeken", "geen idee"),
+        ("adm_typen", "geen idee eigenlijk"),
+        ("sch_wachtrij", "weet niet"),
+        ("ana_niet_weten", "ik weet het ook niet"),
+        ("com_nee_horen", "ik zou niet weten"),
+        ("sch_wisselen", "geen idee, nooit gedaan"),
+        ("adm_typen", "dat weet ik niet, heb het nooit getest"),
+        ("opleiding", "kweenie"),
+        ("toestemming", "hmm weet ik niet"),
+        ("sch_druk", "tja"),
+    ],
+)
+def test_not_knowing_stores_nothing_not_even_the_middle(assessment, question_id, text):
+    result = parse_answer(assessment.question(question_id), text)
+    assert result.outcome is Outcome.UNKNOWN and result.via == DONT_KNOW_VIA
+    assert result.option is None and not result.candidates
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text", "option_id"),
+    [
+        ("ana_niet_weten", "zeg dat ik het niet weet", "later_proberen"),
+        ("comm_mensen", "natuurlijk niet", "niet"),
+        ("sch_druk", "tja hangt ervan af", "soms"),
+    ],
+)
+def test_saying_more_than_not_knowing_is_read_as_an_answer(
+    assessment, question_id, text, option_id
+):
+    result = parse_answer(assessment.question(question_id), text)
+    assert result.via != DONT_KNOW_VIA
+    assert result.outcome is Outcome.MATCHED and result.option.id == option_id
+
+
+def test_weet_ik_niet_with_a_callback_is_no_plain_not_knowing(assessment):
+    result = parse_answer(
+        assessment.question("ana_niet_weten"), "weet ik niet, belt u morgen nog eens"
+    )
+    assert result.via != DONT_KNOW_VIA
+    assert (result.option or result.candidates[0]).id == "later_proberen"
+
+
+def test_a_scale_may_list_unclear_words_for_all_its_questions(tmp_path):
+    source = (ROOT / "bot/content/questions.yml").read_text(encoding="utf-8")
+    broken = source.replace("between: [wel, helemaal]", "between: [wel, bestaat_niet]")
+    path = tmp_path / "questions.yml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ContentError, match=r"scales\.eens5\.unclear\[0\]\.between"):
+        load_assessment(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.apply_answer import apply_answer
-from bot.conversation.messages import OTHER_LABEL, clarify_message
+from bot.conversation.messages import OTHER_LABEL, clarify_message, dont_know_message
 from bot.understanding.clarify import Offer, read_reply
 
 
@@ -58,3 +58,19 @@ def test_ja_to_two_options_asks_again_and_stores_nothing(assessment):
     offer = Offer("comm_luisteren", ("niet", "helemaal_niet"))
     step = apply_answer(assessment, answers, None, "ja", offer)
     assert not step.accepted and [o.id for o in step.clarify] == ["niet", "helemaal_niet"]
+
+
+def test_not_knowing_on_a_scale_is_fine_and_names_the_middle(assessment):
+    answers = {**{"toestemming": "nee"}, **{q.id: q.options[0].id for q in assessment.intake}}
+    step = apply_answer(assessment, answers, None, "geen idee joh")
+    assert not step.accepted and not step.clarify and step.answers == answers
+    (message,) = step.messages
+    assert message.startswith("Dat geeft niet.") and "'Soms wel, soms niet'" in message
+    assert "Sorry" not in message
+
+
+def test_not_knowing_elsewhere_is_fine_and_gives_the_hint(assessment):
+    question = assessment.question("toestemming")
+    step = apply_answer(assessment, {}, None, "weet ik niet")
+    assert not step.accepted and step.messages == (dont_know_message(question),)
+    assert step.messages[0].startswith("Dat geeft niet.") and question.hint in step.messages[0]
