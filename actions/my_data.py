@@ -40,6 +40,7 @@ class ActionShowMyData(Action):
             logger.exception("results store unavailable for 'wat weet je van mij'")
             dispatcher.utter_message(text=TRY_AGAIN)
             return []
-        dispatcher.utter_message(text=export_text(export, settings.privacy_url))
+        text = export_text(export, settings.privacy_url, settings.retention_days)
+        dispatcher.utter_message(text=text)
         dispatcher.utter_message(json_message=export)
         return []

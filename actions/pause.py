@@ -7,6 +7,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.state import SLOT_STATUS, STATUS_PAUSED
+from bot import runtime
+from bot.conversation.faq_replies import nothing_to_pause_reply
 
 
 class ActionPauseCheck(Action):
@@ -24,3 +26,18 @@ class ActionPauseCheck(Action):
             SlotSet("requested_slot", None),
             SlotSet(SLOT_STATUS, STATUS_PAUSED),
         ]
+
+
+class ActionPauseWithoutCheck(Action):
+    """ "pauze" or "kan ik pauzeren?" with no question open: say so, and that pausing can."""
+
+    def name(self) -> str:
+        return "action_pause_without_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            text=nothing_to_pause_reply(runtime.faq_topics(), runtime.assessment())
+        )
+        return []

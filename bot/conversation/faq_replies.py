@@ -34,6 +34,11 @@ NOT_PLACED = (
     "Gaat het over iets anders? Daar kan ik je niet mee helpen. Kijk dan op werk.nl."
 )
 
+#: "kan ik pauzeren?" with no check going on: answered with the topic on the check's length.
+PAUSE_TOPIC = "duur_check"
+NOTHING_TO_PAUSE = "Er staat nu geen vraag open."
+GO_ON = "Typ 'verder' om door te gaan met de check."
+
 
 TOPIC_PAYLOAD_START = "/faq{"
 
@@ -89,3 +94,13 @@ def _answer(topic: Topic, text: str, assessment: Assessment, advice: AdviceConte
         return answer
     carry_over = advice.related_work.get(work.id)
     return f"{carry_over}\n{answer}" if carry_over else answer
+
+
+def nothing_to_pause_reply(topics: tuple[Topic, ...], assessment: Assessment) -> str:
+    """ "kan ik stoppen en later verder?" outside the check: yes, and how long it takes."""
+    by_id = {t.id: t for t in topics}
+    parts = [NOTHING_TO_PAUSE]
+    if PAUSE_TOPIC in by_id:
+        parts.append(render_answer(by_id[PAUSE_TOPIC], assessment))
+    parts.append(GO_ON)
+    return " ".join(parts)

@@ -82,12 +82,20 @@ def build_export(
     }
 
 
-def export_text(export: Mapping[str, Any], privacy_url: str | None = None) -> str:
-    """The export in a few short Dutch lines, ending with where to read more."""
+def export_text(
+    export: Mapping[str, Any], privacy_url: str | None = None, retention_days: int | None = None
+) -> str:
+    """The export in a few short Dutch lines, ending with where to read more.
+
+    With nothing kept it also says when answers would be kept, and how long.
+    """
     lines = ["Dit weet ik van jou:"]
     checks = export["checks"]
     if not checks:
         lines.append("- Ik heb geen antwoorden en geen uitslag van je bewaard.")
+        lines.append("  Dat doe ik alleen als je daar in de check ja op zegt.")
+        if retention_days is not None:
+            lines.append(f"  Dan bewaar ik ze {retention_days} dagen.")
     for check in checks:
         started = dutch_date(datetime.fromisoformat(check["started_at"]))
         state = "afgerond" if check["completed_at"] else "nog niet af"

@@ -33,6 +33,7 @@ from bot.understanding.requests import (
     HELP,
     MY_DATA,
     QUESTION,
+    WHY,
     explicit_request,
     looks_like_question,
     mentions_personal_data,
@@ -57,6 +58,12 @@ ABOUT_THE_BOT = frozenset(
 )  # fmt: skip
 #: How sure the topic model must be to overrule such an intent.
 TOPIC_SURE = 0.5
+#: Words by which "waarom ..." points at our question or the person: "waarom wil je dat weten".
+ABOUT_OUR_QUESTION = frozenset(
+    {"ik", "mijn", "me", "mij", "jou", "je", "jij", "u", "wil", "vraag", "vraagt", "vragen", "dit",
+     "dat", "deze", "weten", "check", "test", "antwoord", "antwoorden", "invullen", "nodig"}
+)  # fmt: skip
+WHY_ABOUT_THE_WORK_WORDS = 6
 #: "kun je dat uitleggen" after this many words is a question about what came before.
 STORY_WORDS = 15
 
@@ -66,6 +73,8 @@ def decided_intent(text: str, intent: str | None) -> str | None:
     if not text or text.startswith("/"):
         return None  # a button payload carries its own intent
     explicit = explicit_request(text)
+    if explicit == WHY and _why_about_the_work(text):
+        return QUESTION  # "waarom hebben callcenters vaak korte contracten": not about our question
     if explicit == HELP and _a_story_about_the_work(text):
         return (
             QUESTION  # "... mijn coach noemt klantcontact, wat doe je daar? kun je dat uitleggen?"
@@ -89,6 +98,15 @@ def decided_intent(text: str, intent: str | None) -> str | None:
     ):
         return QUESTION
     return None
+
+
+def _why_about_the_work(text: str) -> bool:
+    """ "waarom ..." about the work itself: no word points at our question or the person.
+
+    The FAQ then answers, or offers the closest topics when unsure.
+    """
+    words = normalize(text).split()
+    return len(words) >= WHY_ABOUT_THE_WORK_WORDS and not ABOUT_OUR_QUESTION & set(words)
 
 
 def _a_story_about_the_work(text: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.check.assessment import Question
-from bot.understanding.answer_parser import Outcome, ParsedAnswer, parse_answer
+from bot.understanding.answer_parser import DONT_KNOW_VIA, Outcome, ParsedAnswer, parse_answer
 from bot.understanding.requests import (
     FLOW_REQUESTS,
     MY_DATA,
@@ -72,6 +72,8 @@ def read_turn(
     explicit = explicit_request(text)
     if explicit is not None:
         return TurnReading(parsed, explicit)
+    if parsed.via == DONT_KNOW_VIA:
+        return TurnReading(parsed)  # "geen idee" replies to the question: it asks nothing
     if intent == MY_DATA and not mentions_personal_data(text):
         intent = QUESTION  # "mijn kat heet Pip, wat vind je daarvan?" asks for no data
     plausible = parsed.outcome in {Outcome.MATCHED, Outcome.CLARIFY}

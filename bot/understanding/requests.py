@@ -32,7 +32,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         (
             DELETE,
-            r"\b(verwijder\w*|verwijdr\w*|delete\w*|wis (mijn|me|mn|m n|al|alles|de|die|je|wat|het|dat|ze)\b|"
+            r"\b((verwijder|verwijdr|delete)\w*\b(?! (eerst |dan |even |ff |snel |gewoon )?(de |die |alle |mijn |me )?"
+            r"(fout|typfout|spelfout|tikfout|tekst|woord|zin|letter|spatie|dubbel)\w*)|wis (mijn|me|mn|m n|al|alles|de|die|je|wat|het|dat|ze)\b|"
             r"\bwis$|^(alles )?wissen$|vergeet (mij|me|alles)|(gegevens|antwoorden|data) (moeten )?weg\b|"
             r"toestemming in(trekken)?\b|trek\w* (mijn )?toestemming|"
             r"\b(alles|mij|me) (vergeet|vergeten|wist|wissen|verwijdert)\b|"
@@ -112,7 +113,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             HELP,
-            r"(^help\b|\bhelp (me|mij)\b|\bhelp$|\bhel+u+p\b|^hulp\b|\bhulp nodig\b|"
+            r"(^help\b(?!( (je|jij|jullie|u|ze))?( ook)? (klanten|mensen|bellers|iemand)\b)|\bhelp (me|mij)\b|\bhelp$|\bhel+u+p\b|^hulp\b|\bhulp nodig\b|"
             r"\bik snap (het|dit|de vraag|er) (niet|niks|geen)|"
             r"\bhoe (deze|de|dit|die|jouw|je) (chat|check|test|bot|gesprek|vragenlijst|app) werkt\b|"
             r"\bhoe werkt (deze|de|die) (chat|check|test|bot|vragenlijst)\b|\bsnap er niks van\b|"
@@ -165,6 +166,26 @@ def explicit_request(text: str) -> str | None:
     return None
 
 
+def _asks_about_breaks(normalized: str) -> bool:
+    """A question about breaks at work, not about the person pausing: no "ik" or "we"."""
+    words = normalized.split()
+    question = (bool(words) and words[0] in QUESTION_WORDS) or asks_in_general(normalized)
+    return question and not {"ik", "we", "wij", "mij", "me"} & set(words)
+
+
+#: Words about the customer: a message with them tells how one works, it asks for nothing.
+ABOUT_THE_CUSTOMER = frozenset(
+    {"klant", "klanten", "hem", "haar", "beller", "bellers", "meneer", "mevrouw"}
+)
+#: Words that say something happens again and again: a habit is told, not a request made.
+HABIT = frozenset({"steeds", "telkens", "elke", "iedere"})
+#: "als ik ...", "stel dat ...": what follows is supposed, not asked for.
+IF_CLAUSE = re.compile(r"\b(als|stel dat|wat als|indien|mocht) (ik|je|jij|u)\b")
+#: What is erased when editing a text: "de fouten wissen" erases no data.
+EDITING = frozenset(
+    {"fouten", "foutjes", "typfouten", "spelfouten", "tikfouten", "tekst", "woorden", "zinnen",
+     "letters", "typos"}
+)  # fmt: skip
 #: "ik pauzeer niet", "kan ik mijn gegevens later laten verwijderen": no request now.
 _NOT_NOW = re.compile(r"\b(later|straks|ooit|altijd|toch)\b")
 
@@ -175,6 +196,17 @@ def _ruled_out(kind: str, normalized: str, found: re.Match[str]) -> bool:
     before = normalized[: found.start()].split()
     if kind in {PAUSE, GO_BACK, RESTART} and (after[:1] == ["niet"] or before[-1:] == ["niet"]):
         return True
+    if kind == PAUSE and before[-1:] == ["geen"]:
+        return True  # "ik neem geen pauze als het druk is"
+    if kind == PAUSE and _asks_about_breaks(normalized):
+        return True  # "hoeveel pauze krijg je per dienst": a question about the work
+    words = set(normalized.split())
+    if kind in FLOW_REQUESTS and IF_CLAUSE.search(" ".join(before)):
+        return True  # "wat gebeurt er als ik een fout antwoord geef": a question, no request
+    if kind in FLOW_REQUESTS and (ABOUT_THE_CUSTOMER & words or HABIT & set(before)):
+        return True  # "ik ga met hem terug naar het begin", "ik moet steeds opnieuw beginnen"
+    if kind == DELETE and EDITING & words:
+        return True  # "ik lees hem na en wis de fouten"
     return kind == DELETE and bool(_NOT_NOW.search(normalized))
 
 

@@ -40,7 +40,7 @@ PHONE_ANSWERS: dict[str, tuple[str, str]] = {
     "sch_druk": ("nee joh", "niet"),
     "sch_wachtrij": ("rustig helpen en een belmoment afspreken", "rustig_helpen"),
     "sch_wisselen": ("even wennen maar het lukt", "wennen"),
-    "com_tevreden": ("zeker weten", "helemaal"),
+    "com_tevreden": ("ja tuurlijk", "wel"),  # "Klopt" or "Klopt helemaal": asks, "1" picks
     "com_verkopen": ("beetje wel beetje niet", "soms"),
     "com_kans": ("ik vertel over een sneller abonement", "aanbieden"),
     "com_nee_horen": ("hoort erbij, ik blijf vriendelijk", "hoort_erbij"),
@@ -56,6 +56,8 @@ QUESTIONS_ON_THE_WAY = {
     "ana_kern": ("kan ik later doorgroeien?", "teamleider"),
     "sch_druk": ("ben ik niet te oud voor dit werk? ik ben 52", "45"),
 }
+#: Not knowing, typed before the answer: nothing is stored, the same question stays open.
+NOT_KNOWING_ON_THE_WAY = {"sch_tegelijk": "geen idee joh", "adm_adres": "kweenie"}
 
 
 def offered_options(messages: list[dict[str, Any]]) -> list[str]:
@@ -92,6 +94,11 @@ def test_the_check_can_be_completed_by_typing_everyday_dutch(bot_servers, assess
             faq, word = QUESTIONS_ON_THE_WAY[question.id]
             reply = bot_servers.send(sender, faq)
             assert word in " ".join(m.get("text", "") for m in reply), (faq, reply)
+            assert open_question_of(reply, assessment) is question
+        if question.id in NOT_KNOWING_ON_THE_WAY:
+            reply = bot_servers.send(sender, NOT_KNOWING_ON_THE_WAY[question.id])
+            said = " ".join(m.get("text", "") for m in reply)
+            assert said.startswith("Dat geeft niet.") and "Sorry" not in said, reply
             assert open_question_of(reply, assessment) is question
         text, wanted = PHONE_ANSWERS[question.id]
         messages = answer_by_typing(bot_servers, sender, question, text, wanted)

@@ -18,7 +18,7 @@ from actions.delete_data import ActionDeleteData
 from actions.explain import ActionExplainQuestion
 from actions.faq import ActionOutOfScope
 from actions.go_back import ActionGoBack
-from actions.pause import ActionPauseCheck
+from actions.pause import ActionPauseCheck, ActionPauseWithoutCheck
 from actions.restart_check import ActionRestartCheck
 from actions.session_start import ActionSessionStart
 from actions.share_code import ActionShareCode, ActionWithdrawShareCode
@@ -272,6 +272,17 @@ async def test_pause_deactivates_the_form(domain):
     assert slot_values(events)["check_status"] == "paused"
 
 
+async def test_pausing_with_no_question_open_says_so_and_that_pausing_can(domain):
+    dispatcher = CollectingDispatcher()
+    events = await ActionPauseWithoutCheck().run(
+        dispatcher, tracker(text="kan ik pauzeren"), domain
+    )
+    (message,) = dispatcher.messages
+    assert events == [] and message["text"].startswith("Er staat nu geen vraag open.")
+    assert "pauzeren en later verder" in message["text"] and "minuten" in message["text"]
+    assert message["text"].endswith("Typ 'verder' om door te gaan met de check.")
+
+
 async def test_show_result_stores_and_sends_the_fixed_json(domain, assessment):
     answers = all_answers(assessment)
     dispatcher = CollectingDispatcher()
@@ -492,7 +503,11 @@ async def test_a_work_question_the_nlu_put_out_of_scope_gets_the_closest_topics(
     assert '/faq{"faq_topic": "thuiswerken"}' in payloads and len(payloads) <= 3
 
 
-async def test_a_question_far_from_every_topic_gets_the_out_of_scope_reply(domain):
+async def test_a_question_far_from_every_topic_gets_the_out_of_scope_reply(domain, monkeypatch):
+    import bot.understanding.faq_topics as faq_topics
+
+    # The ranking is fixed: the topic model's own numbers move with every example added.
+    monkeypatch.setattr(faq_topics, "rank_topics", lambda text: (("mijn_gegevens", 0.2),))
     dispatcher = CollectingDispatcher()
     text = "wie wint het songfestival"
     await ActionOutOfScope().run(dispatcher, tracker(text=text, intent="out_of_scope"), domain)

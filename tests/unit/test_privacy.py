@@ -157,6 +157,7 @@ def test_export_for_someone_without_stored_data(fresh_store, assessment):
     export = build_export(fresh_store, assessment, "nobody", [], retention_days=90)
     assert export["checks"] == [] and export["share_codes"] == []
     assert "Ik heb geen antwoorden en geen uitslag van je bewaard." in export_text(export)
+    assert "Dan bewaar ik ze 90 dagen." in export_text(export, retention_days=90)
     linked = export_text(export, "https://kc.example.nl/privacy")
     assert linked.endswith("Meer over je gegevens en je rechten: https://kc.example.nl/privacy")
 

@@ -6,8 +6,8 @@ import pytest
 
 from bot.rasa_integration.nlu_components import decided_intent
 from bot.understanding.answer_or_request import read_turn
-from bot.understanding.answer_parser import Outcome
-from bot.understanding.requests import explicit_request
+from bot.understanding.answer_parser import DONT_KNOW_VIA, Outcome
+from bot.understanding.requests import FLOW_REQUESTS, explicit_request
 
 SCALE = "comm_luisteren"
 
@@ -103,10 +103,22 @@ def test_closing_an_email_is_no_pause(assessment):
         "vorige week had ik drie klanten tegelijk in de chat, ging prima",
         "in mijn vorige baan deed ik kassa en vakken vullen",
         "vorig jaar is mijn account gehackt, dus liever niet bewaren",
+        # Editing a text, telling a habit or what one does with a customer asks for nothing.
+        "ik lees m terug en wis de fouten",
+        "ik verwijder eerst de fouten en dan verstuur ik hem",
+        "ik moet vaak terug om fouten te verwijderen",
+        "veel fouten, ik moet steeds alles opnieuw doen",
+        "vind t vervelend, steeds stoppen met bellen en opnieuw beginnen in de chat",
+        "ik ga terug naar het begin en loop het met hem door",
+        "ik blijf rustig, ik neem geen pauze als het druk is",
+        # Questions about breaks at work, and supposing ("als ik ..."), are no request either.
+        "hoeveel pauze krijg je per dienst",
+        "krijg je genoeg pauze tussen de telefoontjes door",
+        "wat gebeurt er als ik iets fout antwoord",
     ],
 )
 def test_words_that_only_look_like_a_command_are_no_command(text):
-    assert explicit_request(text) not in {"delete_data", "go_back"}
+    assert explicit_request(text) not in FLOW_REQUESTS
     assert explicit_request("wisselend") is None
 
 
@@ -175,3 +187,41 @@ def test_unrelated_text_does_not_show_my_data(assessment, confidence):
 )
 def test_rasa_component_decides_clear_requests_and_questions(text, intent, expected):
     assert decided_intent(text, intent) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wis mijn gegevens",
+        "verwijder mijn berichten",
+        "ik wil opnieuw beginnen",
+        "ik wil even pauze",
+        "kan ik pauzeren",
+        "wanneer kunnen we pauze nemen",
+        "help je me",
+    ],
+)
+def test_the_clear_words_still_make_their_request(text):
+    assert explicit_request(text) in FLOW_REQUESTS | {"help"}
+
+
+def test_not_knowing_is_a_reply_to_the_question_not_a_request(assessment):
+    reading = read_turn(assessment.question(SCALE), "geen idee", "help", 0.95)
+    assert reading.is_answer and reading.parsed.via == DONT_KNOW_VIA
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "decided"),
+    [
+        ("waarom hebben grote callcenters vaak korte contracten", "ask_why", "faq"),
+        ("waarom wil je weten welke talen ik spreek", "ask_why", None),
+    ],
+)
+def test_questions_about_the_work_with_request_words_go_to_the_faq(text, intent, decided):
+    assert decided_intent(text, intent) == decided
+
+
+def test_help_that_opens_a_question_about_customers_asks_for_no_help():
+    assert explicit_request("help je klanten die op facebook klagen") is None
+    assert explicit_request("help je ook mensen op facebook") is None
+    assert explicit_request("help") == explicit_request("help je me") == "help"
