@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.check.assessment import load_assessment
 from scripts.nlu_eval.measure import (
+    ROUNDS,
     AnswerScores,
     FaqScores,
     IntentOf,
@@ -25,7 +26,7 @@ from scripts.nlu_eval.measure import (
     score_answers,
     score_faq,
 )
-from scripts.nlu_eval.report import write_report
+from scripts.nlu_eval.report import earlier_scorings, write_report
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Measures that are counts, not shares.
@@ -39,22 +40,23 @@ SETS = {
     "dev5": ROOT / "tests/data/dev5",
     "dev6": ROOT / "tests/data/dev6",
     "dev7": ROOT / "tests/data/dev7",
+    "dev8": ROOT / "tests/data/dev8",
+    "dev9": ROOT / "tests/data/dev9",
+    "dev10": ROOT / "tests/data/dev10",
 }
 DEFAULT_MODEL = ROOT / "models/klantcontact.tar.gz"
 REPORT = ROOT / "docs/nlu-eval.md"
 
 #: (measure, the issue's target, the gate in `make test`, higher is better).
-#: The gates sit a little below what the sealed set measured (typed answers and requests on
-#: 2026-11-30, the FAQ on 2026-12-01: docs/nlu.md), so training noise does not fail CI but a
-#: real step back does. Where a
-#: gate is below its target, the target is not met yet: docs/nlu.md says which and why.
+#: The gates sit a little below what the sealed set measured in the fourth round
+#: (2026-12-01, docs/nlu.md), so training noise does not fail CI but a real step back does.
 GATES: tuple[tuple[str, float, float, bool], ...] = (
-    ("typed answers understood", 0.95, 0.93, True),
-    ("wrong option stored silently", 0.005, 0.012, False),
+    ("typed answers understood", 0.95, 0.94, True),
+    ("wrong option stored silently", 0.005, 0.008, False),
     ("answers taken as pause, back or erase", 0.0, 0.0, False),
     ("real requests recognised", 0.95, 0.94, True),
-    ("FAQ: right topic answered or first offered", 0.90, 0.92, True),
-    ("FAQ: right topic among the offered", 0.97, 0.94, True),
+    ("FAQ: right topic answered or first offered", 0.90, 0.93, True),
+    ("FAQ: right topic among the offered", 0.97, 0.95, True),
 )
 
 
@@ -106,14 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     typed: IntentOf = intent_of
     answer_scores = score_answers(load_assessment(), answers, typed)
     faq_scores = score_faq(faq, typed)
-    faq_as_before = score_faq(faq, typed, credit_own_rules=False)
+    earlier = {r: score_faq(faq, typed, as_of=r) for r in ROUNDS[:-1]}
     ok = print_summary(answer_scores, faq_scores, gated=args.set == "sealed" and not args.no_rasa)
-    before = faq_as_before.rates()
-    print(
-        "  FAQ scored as before 2026-12-01 (share-code and 'ben je een mens' replies not "
-        f"credited): {before['FAQ: right topic answered or first offered']:.3f} first, "
-        f"{before['FAQ: right topic among the offered']:.3f} among the offered"
-    )
+    for line in earlier_scorings(earlier):
+        print("  " + line)
     if args.misses:
         if args.set == "sealed":
             print("Misses of the sealed set are written to the report only.", file=sys.stderr)
@@ -122,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("  " + miss)
     report = args.report or (REPORT if args.set == "sealed" and not args.no_rasa else None)
     if report is not None:
-        write_report(report, args.set, answer_scores, faq_scores, GATES, faq_as_before)
+        write_report(report, args.set, answer_scores, faq_scores, GATES, earlier)
         print(f"Wrote {report.relative_to(ROOT) if report.is_relative_to(ROOT) else report}")
     return 0 if ok else 1
 

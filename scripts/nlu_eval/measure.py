@@ -26,11 +26,24 @@ IntentOf = Callable[[str], tuple[str | None, float]]
 REQUEST_PREFIX = "request:"
 ASK = "ask"
 OUT_OF_SCOPE = "out_of_scope"
-#: Intents whose own reply answers a topic of the FAQ: the share-code reply says how the
-#: adviser sees the result (the code, or how to get one) and points to werk.nl; the reply to
-#: "ben je een mens?" / "ik wil een mens spreken" says to contact the UWV adviser via werk.nl.
-#: Before 2026-12-01 these counted as misses; docs/nlu.md reports both ways.
-ANSWERED_BY_OWN_RULE = {"share_code": "adviseur", "bot_challenge": "adviseur"}
+#: Intents whose own reply (outside the check) answers a topic of the FAQ, so a question sent
+#: there is answered. Each was credited from the round named; `make nlu-eval` also prints the
+#: scoring of every earlier round, down to none credited (docs/nlu.md has them all).
+#: - third round: the share-code reply says how the adviser sees the result and points to
+#:   werk.nl; the reply to "ben je een mens?" / "ik wil een mens spreken" says to ask the UWV
+#:   adviser via werk.nl.
+#: - fourth round: "kan ik pauzeren?" with no check going on gets the check-length topic
+#:   itself (action_pause_without_check); "wat weet je van mij" shows exactly what is kept and
+#:   how to erase it; "kan ik mijn gegevens laten wissen" gets the offer to erase them.
+ANSWERED_BY_OWN_RULE: dict[str, tuple[str, str]] = {
+    "share_code": ("adviseur", "third"),
+    "bot_challenge": ("adviseur", "third"),
+    "pause": ("duur_check", "fourth"),
+    "show_my_data": ("mijn_gegevens", "fourth"),
+    "delete_data": ("mijn_gegevens", "fourth"),
+}
+#: The rounds in order; scoring "as of" a round credits that round's rules and earlier ones.
+ROUNDS = ("none", "third", "fourth")
 #: A goodbye during the check pauses it, just as a pause does.
 SAME_RULE = {"pause", "goodbye"}
 #: Requests that would leave the question: the bot must never do this for an answer.
@@ -164,22 +177,29 @@ def _describe(reading: Any) -> str:
     return f"asked again ({parsed.outcome.value})"
 
 
+def credited_rules(as_of: str = ROUNDS[-1]) -> dict[str, str]:
+    """Intent -> topic its reply answers, for the rules credited by round ``as_of``."""
+    rounds = ROUNDS[: ROUNDS.index(as_of) + 1]
+    return {i: topic for i, (topic, since) in ANSWERED_BY_OWN_RULE.items() if since in rounds}
+
+
 def score_faq(
-    items: list[dict[str, Any]], intent_of: IntentOf, credit_own_rules: bool = True
+    items: list[dict[str, Any]], intent_of: IntentOf, as_of: str = ROUNDS[-1]
 ) -> FaqScores:
     """As the bot answers outside the check: the NLU says *that*, the topic model says *which*.
 
-    ``credit_own_rules=False`` scores as before 2026-12-01, when a question answered by the
-    share-code or "are you a person" rule counted as a miss.
+    ``as_of`` scores as in an earlier round: "none" counts every question that one of our own
+    rules answered (share code, "ben je een mens", pausing, my data) as a miss.
     """
+    credited = credited_rules(as_of)
     scores = FaqScores()
     for item in items:
         text, topic = str(item["text"]), str(item["topic"])
         intent, _ = intent_of(text)
         if intent in ANSWERED_BY_OWN_RULE:
             # Their replies are no FAQ answer to an out-of-scope question ("ben je een robot?").
-            own = credit_own_rules and topic != OUT_OF_SCOPE
-            answered, offered = (ANSWERED_BY_OWN_RULE[intent] if own else None), ()
+            own = intent in credited and topic != OUT_OF_SCOPE
+            answered, offered = (credited[intent] if own else None), ()
         elif intent == OUT_OF_SCOPE:
             answered, offered = None, offer_for_unplaced(text)  # action_out_of_scope
         elif intent is not None and intent != "faq":
