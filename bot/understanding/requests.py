@@ -56,6 +56,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bwat (heb|hebben) (je|jij|jullie) .{0,20}(bewaard|opgeslagen|bijgehouden)\b|"
             r"\b(toon|laat) (me |mij )?(mijn|me|mn|al mijn) (gegevens|data|antwoorden)\b|"
             r"\blaat (me |mij )?zien wat (je|jij)\b|"
+            r"\blaat (me |mij )?zien wat ik (al |tot nu toe |allemaal )*(heb )?(ingevuld|geantwoord|gekozen)\b|"
             r"\b(mijn|me|mn) (antwoorden|gegevens|data) (zien|bekijken|inzien)\b|"
             r"\bheb (je|jij|jullie) (ook )?(mijn|me|mn) (naam|telefoonnummer|nummer|adres|gegevens)\b|"
             r"\bwat heb ik (tot nu toe |al |allemaal )*(ingevuld|geantwoord|gekozen)\b)",
@@ -74,7 +75,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"^(ik (wil|ga) )?(nu |even |maar )?afsluiten$|\b(chat|gesprek|check|test|dit|app) afsluiten\b|"
             r"\bafsluiten (nu|voor nu|voor vandaag)\b|\bik kap ermee\b|\bbrb\b|\b(ff|even) weg\b|"
             r"\b(ga|wil|moet) (nu |even |ff )?stoppen\b|\bmoet (nu |even |ff )?(weg|gaan)\b|"
-            r"\bkan ik (het |dit |de rest )?(later |straks |morgen |thuis )?(afmaken|verder)\b)",
+            r"\bkan ik (het |dit |de rest )?(later |straks |morgen |thuis )?(afmaken|verder)\b|"
+            r"^(even|effe|eventjes) wachten (de |mijn |er (is|staat) )?(deurbel|bel|telefoon|kind|kids|"
+            r"kinderen|baby|bezoek|postbode|pakket\w*|iemand aan de deur)\b)",
         ),
         (
             GOODBYE,
@@ -88,7 +91,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(opnieuw|overnieuw|vanaf het begin|van voren af aan)\b|"
             r"^(alles |helemaal |de check )?(opnieuw|overnieuw)( graag| aub| alsjeblieft)?$|"
             r"\b(alles|helemaal|de (hele )?check|de test) (opnieuw|overnieuw) (doen|beginnen|invullen)\b|"
-            r"\bvan (voren|voor) af aan\b|\bterug naar het begin\b|\bvanaf (het begin|vraag 1|vraag een)\b)",
+            r"\bvan (voren|voor) af aan\b|\bterug naar het begin\b|\bvanaf (het begin|vraag 1|vraag een)\b|"
+            r"^(ik )?(wil|ga) (weer |graag )?(helemaal |alles |de check )?(opnieuw|overnieuw)"
+            r"( beginnen| starten| doen)?$|"
+            r"\b(de check|de test|de vragenlijst) (nog een keer|nog eens|opnieuw|overnieuw) "
+            r"(doen|maken|invullen|starten)\b|^(start|begin) (met )?(de|die) (check|test)$|"
+            r"^(kan|mag) ik (eerst |nu |weer )?(met )?(de|die) (check|test) (starten|beginnen|doen)\b)",
         ),
         (
             GO_BACK,
@@ -104,7 +112,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             WHY,
-            r"(^waarom\b|^wrm\b|^waarvoor\b|\bwaarom (vraag|wil|moet|is)\b|"
+            r"(^waarom\b|^wrm\b|^waarvoor\b|^hoezo\b|\bwaarom (vraag|wil|moet|is)\b|"
             r"\bwaar(om|voor) is (dit|deze vraag|dat) (nodig|voor|belangrijk)\b|"
             r"\bwaar is (dit|deze vraag|dat) voor\b|\bwat zegt (dit|dat|deze vraag) over (mij|me)\b|"
             r"\bwat heeft (dit|dat|deze vraag) .{0,40}te maken\b|"
@@ -126,7 +134,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bik (snap|begrijp) (niet|niks|er niks|het niet|dit niet|(die|de|deze) \w+ niet)\b|"
             r"\b(zie|vind) (geen|de|die) knop|\bmoet ik (een |het )?(cijfer|nummer|getal) (typen|invullen|kiezen)\b|"
             r"\bis (1|5|een|vijf) (nou |dan )?(goed|slecht|hoog|laag)\b|"
-            r"\b(snap|begrijp) ik (niet|niks)\b|"
+            r"\b(snap|begrijp) ik (niet|niks)\b|^(snap|begrijp) (de|deze|die|je|het|dit) (vraag )?(niet|niks)\b|"
             r"\b(kun|kan|wil) (je|jij|u) (dat|dit|het|de vraag) (nog eens |anders |beter )?uitleggen\b|"
             r"\b(kun|kan|kunt) (je|jij|u) .{0,25}(makkelijke|makkelijker|simpele|simpeler|"
             r"eenvoudige|andere|gewone) woorden\b)",
@@ -137,7 +145,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 #: Words that open a question and hardly ever an answer: "wat verdien je".
 QUESTION_WORDS = frozenset(
     {"wat", "hoe", "hoeveel", "hoelang", "hoevaak", "waarom", "wanneer", "waar", "wie", "welke",
-     "welk", "wrm", "waarvoor", "waarmee"}
+     "welk", "wrm", "waarvoor", "waarmee", "hoezo"}
 )  # fmt: skip
 #: Verbs that open a question when a subject follows ("kan ik", "moet je", "is er"), but can
 #: also open an answer ("kan allebei", "heb ik geen moeite mee"): the NLU helps decide.

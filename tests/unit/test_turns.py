@@ -78,6 +78,15 @@ def test_an_answer_is_never_taken_for_a_request(assessment, question_id, text, i
         ("opnieuw beginnen", "start_check"),
         ("ik wil helemaal opnieuw beginnen", "start_check"),
         ("kan ik van voren af aan beginnen", "start_check"),
+        # Phone-style requests seen in the development sets (fourth round).
+        ("ff wachten, deurbel", "pause"),
+        ("ff wachten, telefoon gaat", "pause"),
+        ("snap de vraag niet", "help"),
+        ("hoezo is dat belangrijk", "ask_why"),
+        ("laat zien wat ik al heb ingevuld", "show_my_data"),
+        ("ik wil helemaal opnieuw", "start_check"),
+        ("kan ik de check nog een keer doen", "start_check"),
+        ("start de check", "start_check"),
     ],
 )
 def test_a_clear_request_leaves_the_question(assessment, text, wanted):
@@ -115,6 +124,10 @@ def test_closing_an_email_is_no_pause(assessment):
         "hoeveel pauze krijg je per dienst",
         "krijg je genoeg pauze tussen de telefoontjes door",
         "wat gebeurt er als ik iets fout antwoord",
+        # Answers that share words with the new request phrases.
+        "even wachten tot de klant klaar is met praten",
+        "ik laat zien wat ik bedoel met een voorbeeld",
+        "ik ga het opnieuw uitleggen in andere woorden",
     ],
 )
 def test_words_that_only_look_like_a_command_are_no_command(text):
