@@ -82,8 +82,9 @@ class Tally:
     retry_texts: Counter[str] = field(default_factory=Counter)
     #: seconds until a re-sent message was answered (a killed replica's Redis lock waits)
     resend_seconds: list[float] = field(default_factory=list)
-    #: per conversation: the stages it had messages in (was a replica down meanwhile?)
-    stages_seen: dict[str, set[str]] = field(default_factory=dict)
+    #: per stage, per conversation: messages each replica answered (round-robin while
+    #: both replicas were up, whatever else the conversation met)
+    stage_upstreams: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
 
     @property
     def retries(self) -> int:
@@ -127,7 +128,8 @@ class Person:
             served = upstream.split(",")[-1].strip()
             self.tally.upstreams.setdefault(self.conversation, Counter())[served] += 1
             self.tally.by_stage.setdefault(self.tally.stage, Counter())[served] += 1
-            self.tally.stages_seen.setdefault(self.conversation, set()).add(self.tally.stage)
+            per_stage = self.tally.stage_upstreams.setdefault(self.tally.stage, {})
+            per_stage.setdefault(self.conversation, Counter())[served] += 1
 
     async def send(
         self, sender: str, text: str, message_id: str | None = None

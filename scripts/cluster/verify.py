@@ -133,6 +133,25 @@ def read_lines(path: Path) -> list[str]:
         return []
 
 
+def merged_stages(
+    stage_upstreams: dict[str, dict[str, Counter[str]]],
+    stages: Iterable[str],
+    min_messages: int,
+) -> dict[str, Counter[str]]:
+    """Per conversation, the replicas that answered it in ``stages`` only.
+
+    Why: whether round-robin spreads a conversation can only be judged on the
+    messages sent while every replica was up, and on enough of them (with three
+    messages, one replica in four takes them all by chance). Conversations with
+    fewer than ``min_messages`` such messages are left out.
+    """
+    merged: dict[str, Counter[str]] = {}
+    for stage in stages:
+        for conversation, counter in stage_upstreams.get(stage, {}).items():
+            merged.setdefault(conversation, Counter()).update(counter)
+    return {c: n for c, n in merged.items() if sum(n.values()) >= min_messages}
+
+
 def spread(upstreams: dict[str, Counter[str]]) -> tuple[int, int, float]:
     """(conversations on every replica, conversations, mean share of the busier replica)."""
     if not upstreams:

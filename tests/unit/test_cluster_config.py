@@ -23,7 +23,7 @@ from scripts.cluster.config import (
 )
 from scripts.cluster.people import asked_question, is_retry
 from scripts.cluster.report import Outcome
-from scripts.cluster.verify import replica_share, spread
+from scripts.cluster.verify import merged_stages, replica_share, spread
 
 LAYOUT = Layout(Path("/srv/kc/var/cluster"))
 
@@ -211,6 +211,18 @@ def test_spread_over_replicas() -> None:
     assert busier == pytest.approx((0.5 + 0.9 + 1.0) / 3)
 
 
+def test_spread_is_judged_on_messages_sent_while_both_replicas_were_up() -> None:
+    stage_upstreams = {
+        "before the kill": {"a": Counter({"r1": 2, "r2": 1}), "b": Counter({"r1": 1})},
+        "rasa-1 down": {"a": Counter({"r2": 9}), "b": Counter({"r2": 9})},
+        "after rasa-1 is back": {"a": Counter({"r1": 2, "r2": 2}), "c": Counter({"r2": 2})},
+    }
+    calm = merged_stages(stage_upstreams, ("before the kill", "after rasa-1 is back"), 3)
+    # "a" met the downtime but still counts, on its calm messages only; "b" and "c"
+    # sent too few calm messages to be judged.
+    assert calm == {"a": Counter({"r1": 4, "r2": 3})}
+
+
 def test_people_read_the_question_and_the_retry() -> None:
     question = [
         {"text": "Vraag 3 van 25\n..."},
@@ -241,6 +253,9 @@ def _outcome(**tally_changes: object) -> Outcome:
         upstreams={"a": Counter({r1: 14, r2: 14})},
         by_stage={"before the kill": Counter({r1: 10, r2: 10}),
                   "after rasa-1 is back": Counter({r1: 10, r2: 8})},
+        stage_upstreams={"before the kill": {"a": Counter({r1: 2, r2: 2})},
+                         "rasa-1 down": {"a": Counter({r2: 10})},
+                         "after rasa-1 is back": {"a": Counter({r1: 2, r2: 2})}},
     )  # fmt: skip
     for name, value in tally_changes.items():
         setattr(tally, name, value)
@@ -267,6 +282,8 @@ def test_the_verdict_passes_a_clean_run_and_names_each_failure() -> None:
         assert not outcome.passed, name
     lopsided = _outcome(by_stage={"before the kill": Counter({"127.0.0.1:5105": 20})})
     assert not lopsided.passed
+    sticky = _outcome(stage_upstreams={"before the kill": {"a": Counter({"127.0.0.1:5105": 8})}})
+    assert not sticky.passed
     unnoticed_restart = _outcome()
     unnoticed_restart.stage_two.tally.retries_bot = 0  # type: ignore[union-attr]
     assert not unnoticed_restart.passed
