@@ -69,8 +69,13 @@ def earlier_scorings(earlier: Mapping[str, FaqScores]) -> list[str]:
             for intent, (_, since) in ANSWERED_BY_OWN_RULE.items()
             if ROUNDS.index(since) > ROUNDS.index(round_name)
         )
+        label = (
+            "with no rule's own reply credited"
+            if round_name == "none"
+            else f"as in the {round_name} round"
+        )
         lines.append(
-            f"FAQ scored as of the {round_name} round (not credited: {', '.join(newer)}): "
+            f"FAQ scored {label} (not credited: {', '.join(newer)}): "
             f"{rates['FAQ: right topic answered or first offered']:.3f} first, "
             f"{rates['FAQ: right topic among the offered']:.3f} among the offered."
         )
